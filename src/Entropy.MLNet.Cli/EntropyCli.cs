@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Entropy.MLNet.Cli.Commands;
+
+namespace Entropy.MLNet.Cli;
+
+/// <summary>The <c>entropy</c> command line: one sub-command per file under Commands/.</summary>
+internal static class EntropyCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "entropy: predicts which initialisations of a deep network will train, from the reconstruction entropy of a decoder cascade (arXiv 2406.12916).\n" +
+            "Example: entropy data --dataset mnist");
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    /// <summary>Every sub-command; add new commands here.</summary>
+    private static IEnumerable<Command> Commands()
+    {
+        yield return DataCommand.Create();
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var config = new InvocationConfiguration
+        {
+            Output = stdout ?? Console.Out,
+            Error = stderr ?? Console.Error,
+        };
+        return await Build().Parse(args).InvokeAsync(config).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.IO.Compression;
+using Entropy.MLNet.Runtime;
+
+namespace Entropy.MLNet.Cli.Infrastructure;
+
+/// <summary>
+/// Runs a command's body and turns the errors a user can cause (bad files, bad arguments, a missing backend) into one
+/// line on stderr and exit code 1, Ctrl+C into exit code 130, without stack traces.
+/// </summary>
+internal static class CliAction
+{
+    public const int Failure = 1;
+    public const int Cancelled = 130;
+
+    public static void Set(Command command, Option<string> format, Func<ParseResult, CliOutput, CancellationToken, Task<int>> body)
+    {
+        command.SetAction(async (parse, ct) =>
+        {
+            var config = parse.InvocationConfiguration;
+            var output = new CliOutput(config.Output, config.Error, parse.GetValue(format) == "json");
+            try
+            {
+                return await body(parse, output, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                output.Error.WriteLine("entropy: cancelled; results already written are kept.");
+                return Cancelled;
+            }
+            catch (Exception ex) when (IsUserError(ex))
+            {
+                output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
+                return Failure;
+            }
+        });
+    }
+
+    /// <summary>Errors that come from the input, the arguments or the machine rather than from a bug.</summary>
+    internal static bool IsUserError(Exception ex) => ex is ArgumentException or InvalidDataException or IOException
+        or UnauthorizedAccessException or NativeBackendException or FormatException or NotSupportedException
+        or InvalidOperationException or System.Text.Json.JsonException or HttpRequestException;
+
+    internal static string OneLine(Exception ex)
+    {
+        string message = ex is ArgumentException { ParamName: not null } arg
+            ? arg.Message.Replace($" (Parameter '{arg.ParamName}')", string.Empty, StringComparison.Ordinal)
+            : ex.Message;
+        return message.ReplaceLineEndings(" ");
+    }
+}

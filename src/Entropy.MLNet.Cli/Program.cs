@@ -1,0 +1,3 @@
+using Entropy.MLNet.Cli;
+
+return await EntropyCli.RunAsync(args).ConfigureAwait(false);
