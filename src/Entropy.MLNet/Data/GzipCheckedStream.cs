@@ -2,9 +2,14 @@ using System.IO.Compression;
 
 namespace Entropy.MLNet.Data;
 
-/// <summary>Wraps a <see cref="GZipStream"/> so that a corrupt gzip stream surfaces as an <see cref="InvalidDataException"/> naming the file.</summary>
-internal sealed class GzipCheckedStream(GZipStream inner, string path) : Stream
+/// <summary>
+/// Wraps a <see cref="GZipStream"/> so that corrupt gzip data surfaces as an <see cref="InvalidDataException"/> naming the
+/// file, and so that a truncated file (which <see cref="GZipStream"/> ends silently) is detected from the gzip trailer.
+/// </summary>
+internal sealed class GzipCheckedStream(GZipStream inner, string name, uint? expectedLength) : Stream
 {
+    private long _produced;
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -15,18 +20,26 @@ internal sealed class GzipCheckedStream(GZipStream inner, string path) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        int read;
         try
         {
-            return inner.Read(buffer);
+            read = inner.Read(buffer);
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"{path}: corrupt gzip data ({ex.Message})", ex);
+            throw new InvalidDataException($"{name}: corrupt gzip data ({ex.Message})", ex);
         }
         catch (EndOfStreamException ex)
         {
-            throw new InvalidDataException($"{path}: truncated gzip stream.", ex);
+            throw new InvalidDataException($"{name}: truncated gzip stream.", ex);
         }
+        _produced += read;
+        if (read == 0 && buffer.Length > 0 && expectedLength is uint expected && (uint)_produced != expected)
+        {
+            throw new InvalidDataException(
+                $"{name}: truncated or corrupt gzip file; it decompresses to {_produced} bytes but its trailer announces {expected} (mod 2^32).");
+        }
+        return read;
     }
 
     public override void Flush() { }

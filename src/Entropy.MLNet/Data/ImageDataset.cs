@@ -138,6 +138,12 @@ public sealed class ImageDataset
         return new ImageDataset(Name, Split, Source, Channels, Height, Width, pixels, labels, ClassNames);
     }
 
+    /// <summary>
+    /// An ML.NET <see cref="Microsoft.ML.IDataView"/> of this dataset (no copy): a key-typed <c>Label</c> column and a
+    /// <c>Features</c> vector of C·H·W floats; see <see cref="DatasetDataView"/>.
+    /// </summary>
+    public DatasetDataView ToDataView() => new(this);
+
     /// <summary>The same images converted to one channel with the given luminance weights (per channel, summing to 1).</summary>
     public ImageDataset ToGrayscale(ReadOnlySpan<float> weights, string name)
     {
@@ -159,6 +165,11 @@ public sealed class ImageDataset
                 {
                     dst[p] += w * channel[p];
                 }
+            }
+            // Weights summing to 1 up to float rounding must not push white above 1.
+            for (int p = 0; p < plane; p++)
+            {
+                dst[p] = Math.Min(1f, dst[p]);
             }
         }
         return new ImageDataset(name, Split, Source, 1, Height, Width, gray, _labels.ToArray(), ClassNames);
