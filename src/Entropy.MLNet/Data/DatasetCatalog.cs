@@ -122,7 +122,8 @@ public static class DatasetCatalog
         $"Dataset '{name}' not found: pass --data-dir, set {DataDirVariable}, or put its files into {CacheDirectory}" +
         (DatasetDownloader.Supports(name) ? " (--download fetches them)." : "."));
 
-    private static ImageDataset LoadEmbeddedMnist(string split)
+    /// <summary>The MNIST subset embedded in the library, read straight from the resource streams.</summary>
+    internal static ImageDataset LoadEmbeddedMnist(string split)
     {
         var (imagesName, labelsName) = IdxFiles(split);
         var images = ReadEmbedded(imagesName + ".gz", IdxReader.ReadImages);

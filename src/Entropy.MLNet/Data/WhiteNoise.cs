@@ -46,7 +46,7 @@ public static class WhiteNoise
             labels[i] = (int)((Next(ref state) >> 32) * (ulong)classes >> 32);
         }
         var names = Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new ImageDataset("noise", split, "generated", shape.Channels, shape.Height, shape.Width, pixels, labels, names);
+        return new ImageDataset("noise", split, DatasetCatalog.GeneratedSource, shape.Channels, shape.Height, shape.Width, pixels, labels, names);
     }
 
     private static ulong Next(ref ulong state)
