@@ -12,7 +12,7 @@ namespace Entropy.MLNet.Data;
 /// <c>test/</c> subfolders, the requested split's subfolder is used.
 /// </summary>
 /// <remarks>
-/// Every file is decoded once up front (<see cref="MLImage.CreateFromFile"/>) so that an unreadable or corrupt image is an
+/// Every file is decoded once up front (<see cref="MLImage.CreateFromStream"/>) so that an unreadable or corrupt image is an
 /// <see cref="InvalidDataException"/> naming that file, rather than ImageAnalytics' lazy error wrapped in an
 /// <see cref="InvalidOperationException"/> halfway through the cursor. Without an explicit size every image must have the
 /// size of the first (in ordinal path order); with one, images are resized with <see cref="ImageResizingEstimator.ResizingKind.IsoCrop"/>
@@ -114,20 +114,32 @@ public static class ImageFolderLoader
 
     private static MLImage Decode(string file, Exception? cause)
     {
+        byte[] bytes;
         try
         {
-            var image = MLImage.CreateFromFile(file);
-            if (image.Width <= 0 || image.Height <= 0)
-            {
-                image.Dispose();
-                throw new InvalidDataException($"{file}: image has no pixels.");
-            }
-            return image;
+            bytes = File.ReadAllBytes(file);
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataException($"{file}: unreadable or corrupt image ({ex.Message}).", cause ?? ex);
+            throw new InvalidDataException($"{file}: unreadable image ({ex.Message}).", cause ?? ex);
         }
+        MLImage image;
+        try
+        {
+            image = MLImage.CreateFromStream(new MemoryStream(bytes, writable: false));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
+        {
+            // MLImage reports undecodable data as an ArgumentException about the path; say what is wrong instead.
+            throw new InvalidDataException(
+                $"{file}: corrupt image; its {bytes.Length} bytes do not decode as PNG, JPEG, BMP, GIF or WebP.", cause ?? ex);
+        }
+        if (image.Width <= 0 || image.Height <= 0)
+        {
+            image.Dispose();
+            throw new InvalidDataException($"{file}: corrupt image with no pixels.", cause);
+        }
+        return image;
     }
 
     private static float[] Extract(List<string> files, int height, int width)

@@ -138,6 +138,26 @@ public sealed class DataCommandTests
     }
 
     [TestMethod]
+    public async Task Data_DownloadOfTheOfficialFiles_VerifiesAndLoadsThem()
+    {
+        // Serves the official MNIST files from ../shared/data on 127.0.0.1, so the published SHA-256 must match.
+        string shared = SharedData.Require();
+        var served = DatasetDownloader.OfficialFiles("mnist")
+            .ToDictionary(f => f.FileName, f => File.ReadAllBytes(Path.Combine(shared, "mnist", f.FileName)));
+        using var server = new DatasetDownloaderTests.LocalServer(served);
+        using var files = new DataFiles();
+
+        var (exit, stdout, stderr) = await RunAsync("data", "--dataset", "mnist", "--split", "test", "--data-dir", files.Root,
+            "--download", "--download-url", server.BaseUrl.AbsoluteUri, "--format", "json");
+
+        Assert.AreEqual(0, exit, stderr);
+        Assert.AreEqual(4, stderr.Split('\n').Count(l => l.Contains("downloaded, SHA-256 verified", StringComparison.Ordinal)), stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.AreEqual(files.PathOf("mnist"), doc.RootElement.GetProperty("source").GetString());
+        Assert.AreEqual(10_000, doc.RootElement.GetProperty("count").GetInt32());
+    }
+
+    [TestMethod]
     public async Task Data_DownloadOfUnsupportedDataset_Fails()
     {
         var (exit, _, stderr) = await RunAsync("data", "--dataset", "cifar10", "--download", "--download-url", "http://127.0.0.1:9/");

@@ -129,7 +129,21 @@ public sealed class ImageFolderLoaderTests
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolderLoader.Load(files.PathOf("imgs"), size: new ImageSize(3, 3)));
 
         StringAssert.Contains(ex.Message, bad);
-        StringAssert.Contains(ex.Message, "unreadable or corrupt image");
+        StringAssert.Contains(ex.Message, "corrupt image; its 0 bytes do not decode");
+    }
+
+    [TestMethod]
+    public void Load_UnreadableImage_ThrowsNamingTheFile()
+    {
+        using var files = ThreeClasses();
+        // A dangling link cannot be read even by root (file modes would not stop root).
+        string link = files.PathOf("imgs", "bee", "gone.png");
+        File.CreateSymbolicLink(link, files.PathOf("nowhere", "target.png"));
+
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => ImageFolderLoader.Load(files.PathOf("imgs")));
+
+        StringAssert.Contains(ex.Message, link);
+        StringAssert.Contains(ex.Message, "unreadable image");
     }
 
     [TestMethod]
