@@ -59,6 +59,10 @@ internal static class DataCommand
         {
             string name = parse.GetValue(dataset) ?? "mnist";
             string? dir = parse.GetValue(dataDir);
+            bool isNoise = name.Trim().Equals("noise", StringComparison.OrdinalIgnoreCase);
+            bool isFolder = name.Trim().StartsWith(DatasetCatalog.FolderPrefix, StringComparison.OrdinalIgnoreCase);
+            RejectUnless(parse, isNoise, name, noiseShape, count);
+            RejectUnless(parse, isFolder, name, grayscale, imageSize);
             if (parse.GetValue(download))
             {
                 await DownloadAsync(name, dir, parse.GetValue(downloadUrl), output, ct).ConfigureAwait(false);
@@ -79,6 +83,18 @@ internal static class DataCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Options that only one kind of dataset reads are an error elsewhere, rather than silently ignored.</summary>
+    private static void RejectUnless(ParseResult parse, bool applies, string dataset, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (!applies && parse.GetResult(option) is { Implicit: false })
+            {
+                throw new ArgumentException($"{option.Name} does not apply to dataset '{dataset}'.");
+            }
+        }
     }
 
     private static async Task DownloadAsync(string dataset, string? dataDir, string? url, CliOutput output, CancellationToken ct)

@@ -67,6 +67,10 @@ public sealed class DatasetDataView : IDataView
         var active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
         {
+            if (column.Index < 0 || column.Index >= Schema.Count || Schema[column.Index].Name != column.Name)
+            {
+                throw new ArgumentException($"Column '{column.Name}' does not belong to this view's schema.", nameof(columnsNeeded));
+            }
             active[column.Index] = true;
         }
         return new Cursor(this, active);

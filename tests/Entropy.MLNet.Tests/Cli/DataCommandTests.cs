@@ -177,6 +177,18 @@ public sealed class DataCommandTests
     }
 
     [TestMethod]
+    public async Task Data_OptionOfAnotherDataset_IsRejected()
+    {
+        var (exit, _, stderr) = await RunAsync("data", "--dataset", "mnist", "--count", "5");
+        var (folderExit, _, folderErr) = await RunAsync("data", "--dataset", "noise", "--grayscale");
+
+        Assert.AreEqual(1, exit);
+        StringAssert.Contains(stderr, "--count does not apply to dataset 'mnist'");
+        Assert.AreEqual(1, folderExit);
+        StringAssert.Contains(folderErr, "--grayscale");
+    }
+
+    [TestMethod]
     public async Task Data_BadNoiseShape_OneLineError()
     {
         var (exit, _, stderr) = await RunAsync("data", "--dataset", "noise", "--noise-shape", "28x28");
