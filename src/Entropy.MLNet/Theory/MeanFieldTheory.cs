@@ -43,7 +43,7 @@ public sealed class MeanFieldTheory
     private const double MinEvaluationQ = 1e-30;
     private const double MaxEvaluationQ = 1e30;
     private const double DivergenceQ = 1e150;
-    private const int FixedPointIterations = 5000;
+    private const int FixedPointIterations = 1000;
     private const double FixedPointTolerance = 1e-15;
 
     // g(1 − 1e-6) must be clearly negative (beyond quadrature rounding) for a c* below 1 − 1e-6 to count as found.

@@ -257,6 +257,16 @@ public sealed class MeanFieldTheoryTests
     }
 
     [TestMethod]
+    [DataRow(50, 1.321, 3.244)]
+    [DataRow(400, 1.693, 1.838)]
+    public void TrainableBand_OtherDepths_MatchReference(int depth, double lower, double upper)
+    {
+        var band = Tanh.TrainableBand(depth, 0.05);
+        Assert.AreEqual(lower, band.Lower, 2e-3);
+        Assert.AreEqual(upper, band.Upper, 2e-3);
+    }
+
+    [TestMethod]
     public void TrainableBand_Depth20_IsUnboundedWithinTheSearchLimitOf6()
     {
         var band = Tanh.TrainableBand(20, 0.05, maxSigmaW2: 6.0);
