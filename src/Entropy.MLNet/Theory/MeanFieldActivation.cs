@@ -20,8 +20,10 @@ public sealed class MeanFieldActivation
     /// <param name="secondDerivative">φ″(x), or null when φ″ is not a function (then ξ_q uses the Stein form).</param>
     /// <exception cref="ArgumentException">The name is empty.</exception>
     /// <exception cref="ArgumentNullException">φ or φ′ is null.</exception>
+    /// <param name="breakpoints">Points where φ′ jumps (kinks of φ), e.g. 0 for ReLU; expectations are then split there
+    /// instead of using Gauss–Hermite, which converges slowly for discontinuous integrands. Empty for smooth φ.</param>
     public MeanFieldActivation(string name, Func<double, double> function, Func<double, double> derivative,
-        Func<double, double>? secondDerivative = null)
+        Func<double, double>? secondDerivative = null, IReadOnlyList<double>? breakpoints = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(function);
@@ -30,6 +32,11 @@ public sealed class MeanFieldActivation
         Function = function;
         Derivative = derivative;
         SecondDerivative = secondDerivative;
+        Breakpoints = breakpoints?.ToArray() ?? [];
+        if (Breakpoints.Any(b => !double.IsFinite(b)))
+        {
+            throw new ArgumentException("Breakpoints must be finite.", nameof(breakpoints));
+        }
     }
 
     /// <summary>The activation's name.</summary>
@@ -44,14 +51,18 @@ public sealed class MeanFieldActivation
     /// <summary>φ″(x), or null when ξ_q should use the Stein form of the variance-map slope.</summary>
     public Func<double, double>? SecondDerivative { get; }
 
+    /// <summary>Points where φ′ jumps (empty for smooth φ).</summary>
+    public IReadOnlyList<double> Breakpoints { get; }
+
     /// <summary>tanh: φ′ = sech², φ″ = −2·tanh·sech².</summary>
     public static MeanFieldActivation Tanh { get; } = new("tanh", Math.Tanh, SechSquared, x => -2.0 * Math.Tanh(x) * SechSquared(x));
 
     /// <summary>ReLU max(0, x): φ′ = 1 for x &gt; 0, else 0; φ″ = 0 almost everywhere (the delta at 0 meets φ(0) = 0, so ξ_q is unaffected).</summary>
-    public static MeanFieldActivation Relu { get; } = new("relu", x => x > 0 ? x : 0.0, x => x > 0 ? 1.0 : 0.0, _ => 0.0);
+    public static MeanFieldActivation Relu { get; } = new("relu", x => x > 0 ? x : 0.0, x => x > 0 ? 1.0 : 0.0, _ => 0.0, [0.0]);
 
     /// <summary>Hard tanh clamp(x, −1, 1): φ′ = 1 on |x| &lt; 1; φ″ is left out (deltas at ±1), so ξ_q uses the Stein form.</summary>
-    public static MeanFieldActivation HardTanh { get; } = new("hardtanh", x => Math.Clamp(x, -1.0, 1.0), x => Math.Abs(x) < 1.0 ? 1.0 : 0.0);
+    public static MeanFieldActivation HardTanh { get; } =
+        new("hardtanh", x => Math.Clamp(x, -1.0, 1.0), x => Math.Abs(x) < 1.0 ? 1.0 : 0.0, null, [-1.0, 1.0]);
 
     /// <summary>
     /// The erf-like activation φ(x) = erf(√π/2·x): the scale makes φ′(0) = 1 like tanh (and it is within 2 % of tanh

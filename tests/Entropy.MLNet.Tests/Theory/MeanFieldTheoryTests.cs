@@ -320,6 +320,48 @@ public sealed class MeanFieldTheoryTests
     }
 
     [TestMethod]
+    public void Evaluate_HardTanh_MatchesClosedFormVarianceMapAndChi1()
+    {
+        // E[hardtanh²(√q z)] = q(2Φ(a) − 1 − 2aϕ(a)) + 2Φ(−a) and E[φ′²] = 2Φ(a) − 1 with a = 1/√q.
+        var theory = new MeanFieldTheory(MeanFieldActivation.HardTanh);
+        foreach (double w in new[] { 1.0, 4.0, 10.0 })
+        {
+            var point = theory.Evaluate(w, 0.05);
+            double q = point.QStar;
+            double a = 1 / Math.Sqrt(q);
+            double inside = 2 * SpecialFunctions.NormalCdf(a) - 1;
+            Assert.AreEqual(q, w * (q * (inside - 2 * a * SpecialFunctions.NormalPdf(a)) + 2 * SpecialFunctions.NormalCdf(-a)) + 0.05, 1e-12);
+            Assert.AreEqual(w * inside, point.Chi1, 1e-12);
+        }
+    }
+
+    [TestMethod]
+    public void CorrelationMap_Relu_MatchesTheArcCosineKernel()
+    {
+        // For ReLU without bias: c_map(c) = (√(1−c²) + (π − arccos c)·c)/π.
+        var relu = new MeanFieldTheory(MeanFieldActivation.Relu);
+        foreach (double c in new[] { -0.9, 0.0, 0.5, 0.99 })
+        {
+            double exact = (Math.Sqrt(1 - c * c) + (Math.PI - Math.Acos(c)) * c) / Math.PI;
+            Assert.AreEqual(exact, relu.CorrelationMap(c, 1.3, 2.0, 0.0), 1e-13);
+        }
+    }
+
+    [TestMethod]
+    public void XiQ_EveryBuiltIn_IsTheSlopeOfTheVarianceMapAtQStar()
+    {
+        foreach (var activation in MeanFieldActivation.BuiltIn.Where(a => a.Name != "linear"))
+        {
+            var theory = new MeanFieldTheory(activation);
+            var point = theory.Evaluate(1.2, 0.1);
+            double q = point.QStar;
+            double h = 1e-5 * q;
+            double slope = (theory.VarianceMap(q + h, 1.2, 0.1) - theory.VarianceMap(q - h, 1.2, 0.1)) / (2 * h);
+            Assert.AreEqual(slope, Math.Exp(-1 / point.XiQ), 1e-7, activation.Name);
+        }
+    }
+
+    [TestMethod]
     public void Evaluate_Linear_HasClosedForm()
     {
         var linear = new MeanFieldTheory(MeanFieldActivation.Linear);
