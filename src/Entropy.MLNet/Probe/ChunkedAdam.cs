@@ -58,40 +58,71 @@ internal sealed class ChunkedAdam : IDisposable
         }
     }
 
-    /// <summary>One Adam step on every parameter that has a gradient.</summary>
+    /// <summary>
+    /// One Adam step on every parameter that has a gradient. With more than one TorchSharp thread the chunks are shared
+    /// among that many .NET workers (each chunk is below libtorch's parallel grain, so every kernel runs on its own
+    /// worker without a thread-pool barrier); the elements are independent, so the result is the same either way.
+    /// </summary>
     public void Step()
     {
         _step++;
         double bc1 = 1 - Math.Pow(_beta1, _step);
         double bc2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, _step));
         double stepSize = _lr / bc1;
-        using var noGrad = no_grad();
+        var work = new List<(int Index, long Start, long Length)>();
+        var grads = new Tensor?[_parameters.Length];
         for (int i = 0; i < _parameters.Length; i++)
         {
-            Parameter p = _parameters[i];
-            using var grad = p.grad;
-            if (grad is null)
+            grads[i] = _parameters[i].grad;
+            if (grads[i] is null)
             {
                 continue;
             }
-            using var scope = NewDisposeScope();
-            Tensor pf = p.view(-1);
-            Tensor gf = grad.view(-1);
-            Tensor mf = _m[i].view(-1);
-            Tensor vf = _v[i].view(-1);
-            long n = pf.shape[0];
+            long n = _parameters[i].numel();
             for (long start = 0; start < n; start += _chunk)
             {
-                long len = Math.Min(_chunk, n - start);
-                using var inner = NewDisposeScope();
-                Tensor g = gf.narrow(0, start, len);
-                Tensor m = mf.narrow(0, start, len);
-                Tensor v = vf.narrow(0, start, len);
-                m.lerp_(g, _oneMinusBeta1);
-                v.mul_(_beta2).addcmul_(g, g, 1 - _beta2);
-                Tensor denom = v.sqrt().div_(bc2Sqrt).add_(_eps);
-                pf.narrow(0, start, len).addcdiv_(m, denom, -stepSize);
+                work.Add((i, start, Math.Min(_chunk, n - start)));
             }
+        }
+        int workers = _parameters.Length > 0 && _parameters[0].device.type == DeviceType.CPU
+            ? Math.Clamp(Math.Min(get_num_threads(), work.Count), 1, 64)
+            : 1;
+        try
+        {
+            if (workers == 1)
+            {
+                Run(work, 0, 1, grads, bc2Sqrt, stepSize);
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                    w => Run(work, w, workers, grads, bc2Sqrt, stepSize));
+            }
+        }
+        finally
+        {
+            foreach (var g in grads)
+            {
+                g?.Dispose();
+            }
+        }
+    }
+
+    private void Run(List<(int Index, long Start, long Length)> work, int first, int stride, Tensor?[] grads, double bc2Sqrt, double stepSize)
+    {
+        // Gradient mode and dispose scopes are per thread.
+        using var noGrad = no_grad();
+        for (int k = first; k < work.Count; k += stride)
+        {
+            var (i, start, len) = work[k];
+            using var scope = NewDisposeScope();
+            Tensor g = grads[i]!.view(-1).narrow(0, start, len);
+            Tensor m = _m[i].view(-1).narrow(0, start, len);
+            Tensor v = _v[i].view(-1).narrow(0, start, len);
+            m.lerp_(g, _oneMinusBeta1);
+            v.mul_(_beta2).addcmul_(g, g, 1 - _beta2);
+            Tensor denom = v.sqrt().div_(bc2Sqrt).add_(_eps);
+            _parameters[i].view(-1).narrow(0, start, len).addcdiv_(m, denom, -stepSize);
         }
     }
 
