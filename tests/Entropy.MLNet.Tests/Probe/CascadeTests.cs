@@ -133,3 +133,31 @@ public sealed class CascadeTests
         }
     }
 }
+
+[TestClass]
+public sealed class CascadeTrainerTests
+{
+    [TestMethod]
+    public void Train_LastLayerLowered_DeeperDecodersUntouched()
+    {
+        TorchRuntime.EnsureLoaded();
+        var spec = new NetworkSpec { InputSize = 784, Classes = 10, Depth = 5, Width = NetworkWidth.Fixed(16), SigmaW2 = 1.5, Seed = 1 };
+        using var net = DeepNetwork.Create(spec);
+        using var cascade = new Cascade(net.LayerSizes, Activation.Tanh, 2);
+        // Groups: decoder 1 (16 → 784), decoders 2..4 (16 → 16), decoder 5 (10 → 16).
+        Assert.HasCount(3, cascade.Groups);
+        using var first = cascade.Groups[0].Weight.detach().clone();
+        using var middle = cascade.Groups[1].Weight.detach().clone();
+        using var last = cascade.Groups[2].Weight.detach().clone();
+        using var trainer = new CascadeTrainer(net, cascade, 1e-3, CPU) { LastLayer = 1 };
+        using var g = new Generator(3);
+        trainer.Train(TestData.Train, [.. Enumerable.Range(0, 128)], 1, 64, g, null, CancellationToken.None);
+        using var firstAfter = cascade.Groups[0].Weight.detach();
+        using var middleAfter = cascade.Groups[1].Weight.detach();
+        using var lastAfter = cascade.Groups[2].Weight.detach();
+        Assert.IsFalse(first.Equals(firstAfter), "decoder 1 trained");
+        Assert.IsTrue(middle.Equals(middleAfter), "decoders 2..4 untouched");
+        Assert.IsTrue(last.Equals(lastAfter), "decoder 5 untouched");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.LastLayer = 6);
+    }
+}
