@@ -95,7 +95,7 @@ public sealed class ProbeModel : IDisposable
             throw new ArgumentOutOfRangeException(nameof(test), test.Count, $"EntropySamples ({Options.EntropySamples}) exceeds the test set's {test.Count} images.");
         }
         ct.ThrowIfCancellationRequested();
-        using var threads = ThreadScope.Enter(Options.Threads);
+        int threads = TorchThreads.Apply(Options.Threads);
         progress?.Report(new ProbeProgress(ProbePhase.Evaluating, 0, 1, 0));
         var watch = Stopwatch.StartNew();
 
@@ -199,7 +199,7 @@ public sealed class ProbeModel : IDisposable
             DifferentialCutoff = differentialCutoff,
             DecoderTestMse = mse,
             Seed = Options.Seed,
-            Threads = threads.Used,
+            Threads = threads,
             Device = Device.ToString(),
             TrainSamples = Info.TrainSamples,
             Epochs = Options.Epochs,

@@ -29,7 +29,7 @@ public static class ReconstructionProbe
         options.Validate(train);
         ct.ThrowIfCancellationRequested();
         Device device = TorchRuntime.ResolveDevice(options.Device);
-        using var threads = ThreadScope.Enter(options.Threads);
+        int threads = TorchThreads.Apply(options.Threads);
         var watch = Stopwatch.StartNew();
         progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
 
@@ -53,7 +53,7 @@ public static class ReconstructionProbe
                 Source = train.Source,
                 TrainSamples = indices.Length,
                 TrainSeconds = watch.Elapsed.TotalSeconds,
-                Threads = threads.Used,
+                Threads = threads,
             };
             return new ProbeModel(network, cascade, options, device, info);
         }
