@@ -22,6 +22,8 @@ internal static class EntropyCli
     private static IEnumerable<Command> Commands()
     {
         yield return DataCommand.Create();
+        yield return ProbeCommand.Create();
+        yield return BenchCommand.Create();
         yield return TheoryCommand.Create();
     }
 
