@@ -22,6 +22,7 @@ internal static class EntropyCli
     private static IEnumerable<Command> Commands()
     {
         yield return DataCommand.Create();
+        yield return ProbeCommand.Create();
         yield return TheoryCommand.Create();
         yield return TrainCommand.Create();
         yield return SweepCommand.Create();
