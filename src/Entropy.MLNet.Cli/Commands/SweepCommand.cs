@@ -38,7 +38,7 @@ internal static class SweepCommand
         var gtThreshold = new Option<double?>("--gt-threshold") { Description = "Ground truth: test accuracy that counts as trainable. Default per dataset (mnist: 0.5)." };
         var gtOptimizer = new Option<string>("--gt-optimizer") { Description = "Ground truth: sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
         gtOptimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var gtLearningRate = new Option<double>("--gt-learning-rate") { Description = "Ground truth: learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var gtLearningRate = new Option<double?>("--gt-learning-rate") { Description = "Ground truth: learning rate. Default per dataset (mnist: 0.01)." };
         var gtTrainSamples = new Option<int?>("--gt-train-samples") { Description = "Ground truth: training images (a seeded subset); default the same as --train-samples." };
         var gtSearch = new Option<string>("--gt-search") { Description = "Ground truth: bisection (cheap; assumes trainable at D implies trainable below D) or staircase (the authors': step down from --depth by --gt-step).", DefaultValueFactory = _ => "bisection" };
         gtSearch.AcceptOnlyFromAmong("bisection", "staircase");
@@ -71,7 +71,7 @@ internal static class SweepCommand
                 gt = new GroundTruthSettings
                 {
                     Optimizer = parse.GetValue(gtOptimizer) ?? "sgd",
-                    LearningRate = parse.GetValue(gtLearningRate),
+                    LearningRate = parse.GetValue(gtLearningRate) ?? defaults.LearningRate,
                     Epochs = parse.GetValue(gtEpochs) ?? defaults.Epochs,
                     Threshold = parse.GetValue(gtThreshold) ?? defaults.Threshold,
                     Search = parse.GetValue(gtSearch) ?? "bisection",
