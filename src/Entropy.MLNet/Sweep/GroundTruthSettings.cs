@@ -21,6 +21,9 @@ public sealed record GroundTruthSettings
     /// <summary>Depth search: <c>bisection</c> (default, cheaper; assumes monotonicity in depth) or <c>staircase</c> (the authors').</summary>
     public string Search { get; init; } = "bisection";
 
+    /// <summary>Depth step of the staircase search; default 5 as the authors.</summary>
+    public int StaircaseStep { get; init; } = 5;
+
     /// <summary>Mini-batch size; default 64 as the authors.</summary>
     public int BatchSize { get; init; } = 64;
 

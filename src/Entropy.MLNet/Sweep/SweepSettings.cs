@@ -169,9 +169,9 @@ public sealed record SweepSettings
         Shard?.Validate();
         if (GroundTruth is { } gt)
         {
-            if (gt.Epochs < 1 || gt.BatchSize < 1 || gt.TrainSamples is < 1)
+            if (gt.Epochs < 1 || gt.BatchSize < 1 || gt.TrainSamples is < 1 || gt.StaircaseStep < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(GroundTruth), $"Ground truth: epochs and batch size must be at least 1; got {gt.Epochs} and {gt.BatchSize}.");
+                throw new ArgumentOutOfRangeException(nameof(GroundTruth), $"Ground truth: epochs, batch size, staircase step and train samples must be at least 1; got {gt.Epochs}, {gt.BatchSize}, {gt.StaircaseStep} and {gt.TrainSamples}.");
             }
             if (!(gt.Threshold > 0 && gt.Threshold <= 1))
             {
