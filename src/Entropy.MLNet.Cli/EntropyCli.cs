@@ -23,6 +23,7 @@ internal static class EntropyCli
     {
         yield return DataCommand.Create();
         yield return TheoryCommand.Create();
+        yield return ProbeCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

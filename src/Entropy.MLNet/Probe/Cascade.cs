@@ -305,7 +305,8 @@ public sealed class DecoderGroup : nn.Module
             Tensor t = stack(targets, 0);
             Tensor w = count == Count ? weight : weight.narrow(0, index, count);
             Tensor b = count == Count ? bias : bias.narrow(0, index, count);
-            Tensor y = baddbmm(b.unsqueeze(1), x, w.transpose(1, 2));
+            // (TorchSharp 0.107's baddbmm binding mixes up its arguments, so bmm then add.)
+            Tensor y = x.bmm(w.transpose(1, 2)).add_(b.unsqueeze(1));
             if (_tanh)
             {
                 y = y.tanh();

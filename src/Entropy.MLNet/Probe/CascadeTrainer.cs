@@ -26,7 +26,7 @@ internal sealed class CascadeTrainer : IDisposable
 {
     private readonly DeepNetwork _network;
     private readonly Cascade _cascade;
-    private readonly optim.Optimizer _optimizer;
+    private readonly ChunkedAdam _optimizer;
     private readonly Device _device;
 
     public CascadeTrainer(DeepNetwork network, Cascade cascade, double learningRate, Device device)
@@ -35,8 +35,9 @@ internal sealed class CascadeTrainer : IDisposable
         _cascade = cascade;
         _device = device;
         LastLayer = cascade.Depth;
-        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay.
-        _optimizer = optim.Adam(cascade.parameters(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
+        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay. ChunkedAdam makes
+        // bit-identical updates to torch.optim.Adam (tested) with less memory traffic.
+        _optimizer = new ChunkedAdam(cascade.parameters(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
     }
 
     /// <summary>The deepest decoder trained (default L).</summary>
@@ -57,9 +58,9 @@ internal sealed class CascadeTrainer : IDisposable
             }
         }
         Tensor loss = _cascade.LocalLosses(outputs, 1, LastLayer).sum();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
     }
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="indices"/> of <paramref name="data"/>, reshuffled each epoch with <paramref name="generator"/>.</summary>
