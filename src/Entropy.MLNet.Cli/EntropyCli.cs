@@ -24,6 +24,7 @@ internal static class EntropyCli
         yield return DataCommand.Create();
         yield return TheoryCommand.Create();
         yield return ProbeCommand.Create();
+        yield return ReportCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

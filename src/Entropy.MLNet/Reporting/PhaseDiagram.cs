@@ -144,7 +144,10 @@ public static class PhaseDiagram
         return (left, right);
     }
 
-    /// <summary>Colour range: from min(0, lowest) to the 99th percentile, so that one outlier does not wash out the rest.</summary>
+    /// <summary>
+    /// Colour range: the 1st to the 99th percentile of the finite values, so that the contrast goes where the data
+    /// are (real curves often vary by only ~10 % around 1) and one outlier does not wash out the rest.
+    /// </summary>
     internal static (double Low, double High) ColourRange(IEnumerable<PhaseColumn> columns)
     {
         var values = columns.SelectMany(c => c.NormalizedMedian).Where(double.IsFinite).Order().ToArray();
@@ -152,11 +155,12 @@ public static class PhaseDiagram
         {
             return (0, 1);
         }
-        double low = Math.Min(0, values[0]);
-        double high = values[Math.Min(values.Length - 1, (int)Math.Ceiling(0.99 * (values.Length - 1)))];
-        if (high <= low)
+        double low = values[(int)Math.Floor(0.01 * (values.Length - 1))];
+        double high = values[(int)Math.Ceiling(0.99 * (values.Length - 1))];
+        if (!(high > low))
         {
-            high = low + 1;
+            // A flat field: centre a unit range on it.
+            return (low - 0.5, low + 0.5);
         }
         return (low, high);
     }

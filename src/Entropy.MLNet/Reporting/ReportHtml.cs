@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace Entropy.MLNet.Reporting;
@@ -115,5 +114,41 @@ public static class ReportHtml
         }
     }
 
-    private static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+    /// <summary>
+    /// Escapes the five characters that are markup in text and in quoted attributes (&amp; &lt; &gt; " '); the page is
+    /// UTF-8, so σ, ², ξ and the like stay readable in the source.
+    /// </summary>
+    internal static string Encode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+        var encoded = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '&':
+                    encoded.Append("&amp;");
+                    break;
+                case '<':
+                    encoded.Append("&lt;");
+                    break;
+                case '>':
+                    encoded.Append("&gt;");
+                    break;
+                case '"':
+                    encoded.Append("&quot;");
+                    break;
+                case '\'':
+                    encoded.Append("&#39;");
+                    break;
+                default:
+                    encoded.Append(c);
+                    break;
+            }
+        }
+        return encoded.ToString();
+    }
 }

@@ -86,7 +86,7 @@ public static class SweepReport
         }
         var document = new ReportDocument
         {
-            Title = string.Create(CultureInfo.InvariantCulture, $"Reconstruction-entropy sweep: {settings.Dataset}, {settings.Activation}, width {settings.Width}, depth {settings.MaxDepth}"),
+            Title = string.Create(CultureInfo.InvariantCulture, $"Reconstruction-entropy sweep: {settings.Dataset}, {settings.Activation}, {WidthLabel(settings.Width)}, depth {settings.MaxDepth}"),
             Summary = Summary(results, panels),
             Settings = SettingsRows(settings),
             Images = images,
@@ -137,7 +137,7 @@ public static class SweepReport
             panels.Add(new PhaseDiagramPanel
             {
                 Title = string.Create(CultureInfo.InvariantCulture,
-                    $"Phase diagram: {settings.Dataset}, {settings.Activation}, width {settings.Width}, σ_b² = {sigmaB2:0.#####}"),
+                    $"Phase diagram: {settings.Dataset}, {settings.Activation}, {WidthLabel(settings.Width)}, σ_b² = {sigmaB2:0.#####}"),
                 SigmaB2 = sigmaB2,
                 Columns = columns,
                 CriticalSigmaW2 = theory is null ? null : Try(() => theory.CriticalSigmaW2(sigmaB2)),
@@ -146,6 +146,11 @@ public static class SweepReport
         }
         return panels;
     }
+
+    /// <summary>"width 256" for a fixed width, "wide network" for a width rule.</summary>
+    private static string WidthLabel(string width) => int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out int w)
+        ? string.Create(CultureInfo.InvariantCulture, $"width {w}")
+        : $"{width} network";
 
     private static MeanFieldTheory? TheoryFor(string activation)
     {

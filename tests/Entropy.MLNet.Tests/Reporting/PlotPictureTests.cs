@@ -83,15 +83,24 @@ public sealed class PlotPictureTests
     }
 
     [TestMethod]
-    public void PhaseDiagram_ColourRange_IgnoresOneOutlier()
+    public void PhaseDiagram_ColourRange_IgnoresOutliersAndFollowsTheData()
     {
         var columns = ReportPictures.Columns();
         columns[3] = columns[3] with { NormalizedMedian = [.. columns[3].NormalizedMedian.Select((v, i) => i == 0 ? 1e6 : v)] };
+        // Real curves often vary by ~10 % around 1: the range must follow them, not start at 0.
+        var narrow = Enumerable.Range(0, 10).Select(k => new PhaseColumn
+        {
+            SigmaW2 = 1 + (0.1 * k),
+            NormalizedMedian = [.. Enumerable.Range(0, 20).Select(l => 0.9 + (0.005 * l))],
+        });
 
         var (low, high) = PhaseDiagram.ColourRange(columns);
+        var (narrowLow, narrowHigh) = PhaseDiagram.ColourRange(narrow);
 
-        Assert.AreEqual(0, low);
         Assert.IsLessThan(2, high);
+        Assert.IsGreaterThanOrEqualTo(0, low);
+        Assert.AreEqual(0.9, narrowLow, 1e-12);
+        Assert.AreEqual(0.995, narrowHigh, 1e-12);
     }
 
     [TestMethod]
