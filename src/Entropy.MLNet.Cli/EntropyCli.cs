@@ -22,8 +22,11 @@ internal static class EntropyCli
     private static IEnumerable<Command> Commands()
     {
         yield return DataCommand.Create();
-        yield return TheoryCommand.Create();
         yield return ProbeCommand.Create();
+        yield return TheoryCommand.Create();
+        yield return TrainCommand.Create();
+        yield return SweepCommand.Create();
+        yield return MergeCommand.Create();
         yield return ReportCommand.Create();
     }
 

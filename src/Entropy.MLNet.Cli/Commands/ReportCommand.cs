@@ -14,18 +14,22 @@ internal static class ReportCommand
         {
             Description = "A sweep results directory (the --out of entropy sweep: settings.json, results.csv, curves.csv, ...).",
         };
+        var scoreDepth = new Option<int?>("--score-depth")
+        {
+            Description = "Depth L whose trainability score the results table shows; default D/2 (as entropy sweep's summary).",
+        };
         var command = new Command("report",
             "Writes the phase diagram and entropy curves (PNG) and one self-contained report.html (pictures embedded, settings, " +
             "results, agreement with ground truth, timings) from a sweep results directory. Reads only the files; no training.\n" +
             "Example: entropy report out/quick")
         {
-            directory, format,
+            directory, scoreDepth, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
             string dir = parse.GetValue(directory)!;
             output.Status($"entropy report: reading {dir}");
-            var files = SweepReport.Write(dir);
+            var files = SweepReport.Write(dir, parse.GetValue(scoreDepth));
             var result = new ReportResult(Path.GetFullPath(files.Directory), Path.GetFullPath(files.Html), [.. files.Pictures.Select(Path.GetFullPath)]);
             output.Write(result, w =>
             {

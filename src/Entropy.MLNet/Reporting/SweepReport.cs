@@ -20,26 +20,32 @@ public static class SweepReport
 
     /// <summary>Reads the results directory <paramref name="directory"/> and writes its PNGs and report.html into it.</summary>
     /// <param name="directory">A sweep results directory (settings.json, results.csv, curves.csv, …).</param>
+    /// <param name="scoreDepth">The depth L of the results table's score column; default max(2, D / 2), as <c>entropy sweep</c>'s summary.</param>
     /// <returns>The files written.</returns>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">No settings.json there.</exception>
     /// <exception cref="InvalidDataException">A corrupt results file, or no finished configuration to report.</exception>
-    public static SweepReportFiles Write(string directory)
+    public static SweepReportFiles Write(string directory, int? scoreDepth = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"{directory}: no such directory; give a sweep results directory (the --out of entropy sweep).");
         }
-        return Write(SweepResults.Load(directory));
+        return Write(SweepResults.Load(directory), scoreDepth);
     }
 
     /// <summary>Writes the PNGs and report.html of already loaded results into <see cref="SweepResults.Directory"/>.</summary>
     /// <param name="results">The results.</param>
+    /// <param name="scoreDepth">The depth L of the results table's score column; default max(2, D / 2), as <c>entropy sweep</c>'s summary.</param>
     /// <returns>The files written.</returns>
     /// <exception cref="InvalidDataException">No finished configuration to report.</exception>
-    public static SweepReportFiles Write(SweepResults results)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scoreDepth"/> is below 1.</exception>
+    public static SweepReportFiles Write(SweepResults results, int? scoreDepth = null)
     {
         ArgumentNullException.ThrowIfNull(results);
+        int depth = scoreDepth ?? DefaultScoreDepth(results.Settings.MaxDepth);
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1, nameof(scoreDepth));
         if (results.Records.Count == 0)
         {
             throw new InvalidDataException($"{Path.Combine(results.Directory, SweepRecord.FileName)}: no finished configuration yet; nothing to report.");
@@ -75,7 +81,7 @@ public static class SweepReport
                 }
             }
         }
-        var tables = new List<ReportTable> { ResultsTable(results) };
+        var tables = new List<ReportTable> { ResultsTable(results, depth) };
         if (AgreementTable(results) is { } agreement)
         {
             tables.Add(agreement);
@@ -239,9 +245,11 @@ public static class SweepReport
         _ => element.GetRawText(),
     };
 
-    private static ReportTable ResultsTable(SweepResults results)
+    /// <summary>The default depth of the score column: half the probed depth (at least 2), as <c>entropy sweep</c>'s summary.</summary>
+    public static int DefaultScoreDepth(int maxDepth) => Math.Max(2, maxDepth / 2);
+
+    private static ReportTable ResultsTable(SweepResults results, int depth)
     {
-        int depth = results.Settings.MaxDepth;
         bool truth = results.Records.Any(r => r.GtMaxTrainableDepth is not null);
         var headers = new List<string> { "σ_b²", "σ_w²", "cutoff", "χ_1", "ξ_c", "6ξ_c", "verdict", string.Create(CultureInfo.InvariantCulture, $"score (L = {depth})") };
         if (truth)
@@ -268,7 +276,7 @@ public static class SweepReport
         }
         return new ReportTable("Results", headers, rows, string.Create(CultureInfo.InvariantCulture,
             $"cutoff: the probe's predicted maximum trainable depth (the authors' 0-based index). verdict: from mean-field χ_1 (near-critical when |χ_1 − 1| < {TrainabilityScore.CriticalBand}). "
-            + $"score: how confidently a network of depth L = {depth} (the probed depth) lies within the predicted trainable depth, 1 / (1 + exp(−(cutoff + ½ − L) / w)), w = max(1, 0.1·cutoff); above ½ means predicted trainable."));
+            + $"score: how confidently a network of depth L = {depth} lies within the predicted trainable depth, 1 / (1 + exp(−(cutoff + ½ − L) / w)), w = max(1, 0.1·cutoff); above ½ means predicted trainable."));
     }
 
     private static ReportTable? AgreementTable(SweepResults results)

@@ -214,6 +214,13 @@ public static class SweepRunner
         try
         {
             Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the results directory '{directory}': {ex.Message}", ex);
+        }
+        try
+        {
             if (File.Exists(settingsPath))
             {
                 SweepSettings existing = SweepSettings.Load(directory);
@@ -253,6 +260,10 @@ public static class SweepRunner
             return contents;
         }
         catch (UnauthorizedAccessException ex)
+        {
+            throw new IOException($"Cannot write the results directory '{directory}': {ex.Message}", ex);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException && ex.GetType() == typeof(IOException) && !ex.Message.Contains(directory, StringComparison.Ordinal))
         {
             throw new IOException($"Cannot write the results directory '{directory}': {ex.Message}", ex);
         }
