@@ -27,6 +27,7 @@ internal static class EntropyCli
         yield return TrainCommand.Create();
         yield return SweepCommand.Create();
         yield return MergeCommand.Create();
+        yield return ReportCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

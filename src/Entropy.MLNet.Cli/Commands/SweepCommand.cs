@@ -117,12 +117,12 @@ internal static class SweepCommand
                 Threads = parse.GetValue(threads),
             };
             SweepRunSummary summary = await RunWithProgressAsync(settings, train, test, outDir, runOptions, cli, ct).ConfigureAwait(false);
+            int l = parse.GetValue(scoreDepth) ?? Math.Max(2, settings.MaxDepth / 2);
             string? report = null;
             if (!parse.GetValue(noReport))
             {
-                report = WriteReport(outDir, cli);
+                report = WriteReport(outDir, cli, l);
             }
-            int l = parse.GetValue(scoreDepth) ?? Math.Max(2, settings.MaxDepth / 2);
             var result = SweepOutput.From(settings, summary, l, report);
             cli.Write(result, w => result.WriteText(w));
             return 0;
@@ -232,15 +232,11 @@ internal static class SweepCommand
         return summary!;
     }
 
-    /// <summary>
-    /// Writes report.html into the results directory. COORDINATOR: the single call site of the report generator — wire
-    /// <c>Entropy.MLNet.Reporting.SweepReport.Write(directory)</c> here once the report branch provides it.
-    /// </summary>
-    internal static string? WriteReport(string directory, CliOutput cli)
+    /// <summary>Writes the PNGs and report.html into the results directory (<see cref="Entropy.MLNet.Reporting.SweepReport"/>); returns report.html's path.</summary>
+    internal static string? WriteReport(string directory, CliOutput cli, int scoreDepth)
     {
-        _ = directory;
-        _ = cli;
-        return null;
+        cli.Status("entropy sweep: writing the report");
+        return Path.GetFullPath(Entropy.MLNet.Reporting.SweepReport.Write(directory, scoreDepth).Html);
     }
 
     private sealed class StatusLines(CliOutput cli, int total) : IProgress<SweepProgress>
