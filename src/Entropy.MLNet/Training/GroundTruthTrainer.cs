@@ -118,6 +118,34 @@ public static class GroundTruthTrainer
         };
     }
 
+    /// <summary>
+    /// The maximum trainable depth for one (σ_w², σ_b²): trains <paramref name="options"/> at the depths
+    /// <paramref name="method"/> asks for (see <see cref="TrainableDepthSearch"/>), each with the same seed, and returns
+    /// the search result plus every training.
+    /// </summary>
+    /// <param name="train">Training images.</param>
+    /// <param name="test">Test images.</param>
+    /// <param name="options">Settings of every training; <see cref="GroundTruthOptions.Depth"/> is replaced by the searched depths.</param>
+    /// <param name="method">Bisection (assumes monotonicity in depth) or the authors' staircase.</param>
+    /// <param name="maxDepth">The deepest depth considered (the staircase's start).</param>
+    /// <param name="step">Staircase step (the authors: 5).</param>
+    /// <param name="progress">Optional progress of each training.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static (DepthSearchResult Search, IReadOnlyList<GroundTruthResult> Trainings) MaxTrainableDepth(ImageDataset train, ImageDataset test,
+        GroundTruthOptions options, TrainableDepthSearchMethod method, int maxDepth, int step = 5,
+        IProgress<GroundTruthProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var trainings = new List<GroundTruthResult>();
+        DepthSearchResult search = TrainableDepthSearch.Search(depth =>
+        {
+            GroundTruthResult result = Train(train, test, options with { Depth = depth }, progress, ct);
+            trainings.Add(result);
+            return result.Trainable;
+        }, method, maxDepth, step);
+        return (search, trainings);
+    }
+
     /// <summary>Exact accuracy of <paramref name="network"/> on (x, y), in batches, without gradients.</summary>
     internal static double Accuracy(DeepNetwork network, Tensor x, Tensor y)
     {

@@ -80,6 +80,17 @@ public sealed class GroundTruthTrainerTests
     }
 
     [TestMethod]
+    public void MaxTrainableDepth_ShallowRange_EarlyExitAtDeepest()
+    {
+        var (search, trainings) = GroundTruthTrainer.MaxTrainableDepth(Train, Test, Shallow() with { Threshold = 0.2, TrainSamples = 1000, LearningRate = 0.05 },
+            TrainableDepthSearchMethod.Bisection, maxDepth: 3);
+
+        Assert.AreEqual(3, search.MaxTrainableDepth);
+        Assert.HasCount(1, trainings);
+        Assert.AreEqual(3, trainings[0].Depth);
+    }
+
+    [TestMethod]
     public void Defaults_Mnist_StatedWithReason()
     {
         var d = GroundTruthDefaults.For("MNIST");
