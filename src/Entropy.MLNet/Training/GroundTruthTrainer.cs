@@ -40,7 +40,7 @@ public static class GroundTruthTrainer
         ct.ThrowIfCancellationRequested();
         var watch = Stopwatch.StartNew();
         Device device = TorchRuntime.ResolveDevice(options.Device);
-        using var threads = ThreadScope.Enter(options.Threads);
+        TorchThreads.Apply(options.Threads);
         int d = train.FeatureSize;
         int[] subset = SubsetIndices(train.Count, options.TrainSamples, options.Seed);
         int testCount = options.TestSamples ?? test.Count;
