@@ -1,0 +1,180 @@
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
+using Entropy.MLNet.Runtime;
+
+// Validate names the offending option (not a method parameter) in each exception, so that callers and the CLI can say which one.
+#pragma warning disable CA2208
+
+namespace Entropy.MLNet.Probe;
+
+/// <summary>
+/// Settings of one reconstruction-entropy probe. The defaults are the authors' MLP settings (σ_b² = 0.05, wide, tanh,
+/// one decoder epoch at batch 64 with Adam lr 1e-3, 100 entropy samples, rtol 0.005, last two layers excluded).
+/// </summary>
+public sealed record ProbeOptions
+{
+    /// <summary>Weight variance σ_w² (W ~ N(0, σ_w²/fan_in)); must be finite and above 0.</summary>
+    public required double SigmaW2 { get; init; }
+
+    /// <summary>Bias variance σ_b² (b ~ N(0, σ_b²)); default 0.05; must be finite and at least 0.</summary>
+    public double SigmaB2 { get; init; } = 0.05;
+
+    /// <summary>Depth D of the deep network (see <see cref="NetworkWidth"/> for the number of linear layers); at least 2.</summary>
+    public required int Depth { get; init; }
+
+    /// <summary>Width rule; default <see cref="NetworkWidth.Wide"/> (as wide as the input, then 400, then the classes).</summary>
+    public NetworkWidth Width { get; init; } = NetworkWidth.Wide;
+
+    /// <summary>Activation after every layer; default tanh.</summary>
+    public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>Training images used to train the decoders (the first N of a seeded shuffle); null = all.</summary>
+    public int? TrainSamples { get; init; }
+
+    /// <summary>Decoder training epochs; default 1 as the authors.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Mini-batch size; default 64 as the authors' MLP script.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Adam learning rate of the decoders; default 1e-3 (PyTorch's default, as the authors).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Seed of every random draw (weights, decoder initialisation, shuffling, test sample).</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Held-out test images whose reconstructions give the entropy curve; default 100 as the authors.</summary>
+    public int EntropySamples { get; init; } = 100;
+
+    /// <summary>How many of the entropy samples keep their reconstructions (for pictures) in the result; default 8.</summary>
+    public int ReconstructionImages { get; init; } = 8;
+
+    /// <summary>Relative tolerance of the cutoff; default 0.005 (0.5 %) as the authors' MLP script.</summary>
+    public double CutoffTolerance { get; init; } = Cutoff.DefaultRelativeTolerance;
+
+    /// <summary>Deepest layers left out of the curve; default 2 (the authors use cascades[1:-2]).</summary>
+    public int ExcludedLastLayers { get; init; } = 2;
+
+    /// <summary>Compute device; default <see cref="DeviceKind.Auto"/>.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>TorchSharp intra-op threads for the duration of the probe; null keeps TorchSharp's setting.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The network specification these options describe for a dataset's input size and classes.</summary>
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
+    {
+        InputSize = inputSize,
+        Classes = classes,
+        Depth = Depth,
+        Width = Width,
+        Activation = Activation,
+        SigmaW2 = SigmaW2,
+        SigmaB2 = SigmaB2,
+        Seed = Seed,
+    };
+
+    /// <summary>
+    /// Checks every option against the training set before any work; throws <see cref="ArgumentOutOfRangeException"/> or
+    /// <see cref="ArgumentException"/> whose parameter name is the option's name.
+    /// </summary>
+    /// <param name="train">The training set the probe will use.</param>
+    /// <param name="test">The test set, when known (checks <see cref="EntropySamples"/> against it).</param>
+    public void Validate(ImageDataset train, ImageDataset? test = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (!(SigmaW2 > 0) || double.IsInfinity(SigmaW2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SigmaW2), SigmaW2, $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
+        }
+        if (!(SigmaB2 >= 0) || double.IsInfinity(SigmaB2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SigmaB2), SigmaB2, $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
+        }
+        if (Depth < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Depth), Depth, $"Depth must be at least 2; got {Depth}.");
+        }
+        ArgumentNullException.ThrowIfNull(Width, nameof(Width));
+        ArgumentNullException.ThrowIfNull(Activation, nameof(Activation));
+        if (Width.Kind == NetworkWidthKind.Fixed && Width.Width < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Width), Width.Width, $"Width must be at least 1; got {Width.Width}.");
+        }
+        int[] sizes;
+        try
+        {
+            sizes = Width.LayerSizes(train.FeatureSize, train.ClassNames.Count, Depth);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Width '{Width}' does not fit dataset '{train.Name}' ({train.FeatureSize} values per image, {train.ClassNames.Count} classes): {ex.Message}", nameof(Width), ex);
+        }
+        if (Width.Kind == NetworkWidthKind.Explicit && sizes.Length - 1 != Depth)
+        {
+            throw new ArgumentException($"Width list '{Width}' has {sizes.Length - 1} linear layers but Depth is {Depth}.", nameof(Width));
+        }
+        int layers = sizes.Length - 1;
+        if (ExcludedLastLayers < 0 || ExcludedLastLayers >= layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExcludedLastLayers), ExcludedLastLayers,
+                $"ExcludedLastLayers must be in 0..{layers - 1} for a network of {layers} linear layers (depth {Depth}, width '{Width}'); got {ExcludedLastLayers}.");
+        }
+        if (TrainSamples is { } n && (n < 1 || n > train.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainSamples), n,
+                $"TrainSamples must be in 1..{train.Count} (dataset '{train.Name}' {train.Split} has {train.Count} images); got {n}.");
+        }
+        if (train.Count < 1)
+        {
+            throw new ArgumentException($"Dataset '{train.Name}' ({train.Split}) is empty.", nameof(train));
+        }
+        if (Epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be at least 1; got {Epochs}.");
+        }
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be at least 1; got {BatchSize}.");
+        }
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"LearningRate must be a finite number above 0; got {LearningRate}.");
+        }
+        if (EntropySamples < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");
+        }
+        if (test is not null)
+        {
+            if (test.FeatureSize != train.FeatureSize || test.ClassNames.Count != train.ClassNames.Count)
+            {
+                throw new ArgumentException(
+                    $"Test set '{test.Name}' ({test.FeatureSize} values, {test.ClassNames.Count} classes) does not match training set '{train.Name}' ({train.FeatureSize} values, {train.ClassNames.Count} classes).",
+                    nameof(test));
+            }
+            if (EntropySamples > test.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples,
+                    $"EntropySamples must be at most the test set's {test.Count} images; got {EntropySamples}.");
+            }
+        }
+        if (ReconstructionImages < 0 || ReconstructionImages > EntropySamples)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconstructionImages), ReconstructionImages,
+                $"ReconstructionImages must be in 0..EntropySamples ({EntropySamples}); got {ReconstructionImages}.");
+        }
+        if (!(CutoffTolerance >= 0) || double.IsInfinity(CutoffTolerance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CutoffTolerance), CutoffTolerance, $"CutoffTolerance must be a finite number of at least 0; got {CutoffTolerance}.");
+        }
+        if (Threads is { } t && t < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
+        }
+        if (!Enum.IsDefined(Device))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Device), Device, "Unknown device kind.");
+        }
+    }
+}
