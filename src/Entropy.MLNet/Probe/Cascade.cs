@@ -305,9 +305,8 @@ public sealed class DecoderGroup : nn.Module
             Tensor t = stack(targets, 0);
             Tensor w = count == Count ? weight : weight.narrow(0, index, count);
             Tensor b = count == Count ? bias : bias.narrow(0, index, count);
-            // TorchSharp 0.107 binds Tensor.baddbmm as batch1.baddbmm(batch2, input) and its static torch.baddbmm(input, batch1, batch2)
-            // forwards to input.baddbmm(batch1, batch2), i.e. with the roles swapped: call the instance form explicitly.
-            Tensor y = x.baddbmm(w.transpose(1, 2), b.unsqueeze(1));
+            // (TorchSharp 0.107's baddbmm binding mixes up its arguments, so bmm then add.)
+            Tensor y = x.bmm(w.transpose(1, 2)).add_(b.unsqueeze(1));
             if (_tanh)
             {
                 y = y.tanh();

@@ -22,29 +22,57 @@ namespace Entropy.MLNet.Probe;
 /// a scheduler can interleave with evaluations.
 /// </para>
 /// </summary>
-internal sealed class CascadeTrainer : IDisposable
+public sealed class CascadeTrainer : IDisposable
 {
     private readonly DeepNetwork _network;
     private readonly Cascade _cascade;
-    private readonly optim.Optimizer _optimizer;
+    private readonly ChunkedAdam _optimizer;
     private readonly Device _device;
+    private int _lastLayer;
 
+    /// <summary>Creates a trainer for <paramref name="cascade"/> on the frozen <paramref name="network"/>.</summary>
+    /// <param name="network">The frozen deep network.</param>
+    /// <param name="cascade">The decoders to train (same layer sizes as the network).</param>
+    /// <param name="learningRate">Adam learning rate (the authors: 1e-3).</param>
+    /// <param name="device">Device of the network and the cascade.</param>
     public CascadeTrainer(DeepNetwork network, Cascade cascade, double learningRate, Device device)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(cascade);
+        ArgumentNullException.ThrowIfNull(device);
+        if (!network.LayerSizes.SequenceEqual(cascade.LayerSizes))
+        {
+            throw new ArgumentException("The cascade's layer sizes differ from the network's.", nameof(cascade));
+        }
         _network = network;
         _cascade = cascade;
         _device = device;
-        LastLayer = cascade.Depth;
-        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay.
-        _optimizer = optim.Adam(cascade.parameters(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
+        _lastLayer = cascade.Depth;
+        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay. ChunkedAdam makes
+        // bit-identical updates to torch.optim.Adam (tested) with less memory traffic.
+        _optimizer = new ChunkedAdam(cascade.parameters(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
     }
 
-    /// <summary>The deepest decoder trained (default L).</summary>
-    public int LastLayer { get; set; }
+    /// <summary>
+    /// The deepest decoder trained, and the deepest layer the frozen network computes, per batch (default L). Decoders
+    /// beyond it that share a stacked group with a trained one get zero gradients, and Adam keeps moving them by their
+    /// momentum: treat them as abandoned (an adaptive cascade stops them because they no longer matter).
+    /// </summary>
+    public int LastLayer
+    {
+        get => _lastLayer;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, _cascade.Depth);
+            _lastLayer = value;
+        }
+    }
 
     /// <summary>One optimisation step on a batch [B, n0]; returns nothing to avoid a device sync per batch.</summary>
     public void TrainBatch(Tensor batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         Tensor[] outputs;
         using (no_grad())
@@ -57,15 +85,35 @@ internal sealed class CascadeTrainer : IDisposable
             }
         }
         Tensor loss = _cascade.LocalLosses(outputs, 1, LastLayer).sum();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
     }
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="indices"/> of <paramref name="data"/>, reshuffled each epoch with <paramref name="generator"/>.</summary>
+    /// <param name="data">The images.</param>
+    /// <param name="indices">Which images to use.</param>
+    /// <param name="epochs">Passes over <paramref name="indices"/>.</param>
+    /// <param name="batchSize">Mini-batch size (the last batch of an epoch may be smaller).</param>
+    /// <param name="generator">The private generator for the shuffles.</param>
+    /// <param name="progress">Optional progress after every batch.</param>
+    /// <param name="ct">Cancellation, checked before every batch.</param>
     public void Train(ImageDataset data, int[] indices, int epochs, int batchSize, Generator generator,
         IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (data.FeatureSize != _network.LayerSizes[0])
+        {
+            throw new ArgumentException($"The images have {data.FeatureSize} values; the network expects {_network.LayerSizes[0]}.", nameof(data));
+        }
+        if (indices.Any(i => (uint)i >= (uint)data.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(indices), $"Every index must be in 0..{data.Count - 1}.");
+        }
         int d = data.FeatureSize;
         int perEpoch = (indices.Length + batchSize - 1) / batchSize;
         int total = perEpoch * epochs;
@@ -115,5 +163,6 @@ internal sealed class CascadeTrainer : IDisposable
         return result;
     }
 
+    /// <summary>Frees the optimiser state (not the network or the cascade).</summary>
     public void Dispose() => _optimizer.Dispose();
 }

@@ -58,7 +58,7 @@ public sealed record ProbeOptions
     /// <summary>Compute device; default <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
-    /// <summary>TorchSharp intra-op threads for the duration of the probe; null keeps TorchSharp's setting.</summary>
+    /// <summary>TorchSharp intra-op threads; null keeps TorchSharp's setting. The setting is process-wide and stays in effect after the probe.</summary>
     public int? Threads { get; init; }
 
     /// <summary>The network specification these options describe for a dataset's input size and classes.</summary>
@@ -85,21 +85,21 @@ public sealed record ProbeOptions
         ArgumentNullException.ThrowIfNull(train);
         if (!(SigmaW2 > 0) || double.IsInfinity(SigmaW2))
         {
-            throw new ArgumentOutOfRangeException(nameof(SigmaW2), SigmaW2, $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
+            throw new ArgumentOutOfRangeException(nameof(SigmaW2), $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
         }
         if (!(SigmaB2 >= 0) || double.IsInfinity(SigmaB2))
         {
-            throw new ArgumentOutOfRangeException(nameof(SigmaB2), SigmaB2, $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
+            throw new ArgumentOutOfRangeException(nameof(SigmaB2), $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
         }
         if (Depth < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(Depth), Depth, $"Depth must be at least 2; got {Depth}.");
+            throw new ArgumentOutOfRangeException(nameof(Depth), $"Depth must be at least 2; got {Depth}.");
         }
         ArgumentNullException.ThrowIfNull(Width, nameof(Width));
         ArgumentNullException.ThrowIfNull(Activation, nameof(Activation));
         if (Width.Kind == NetworkWidthKind.Fixed && Width.Width < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Width), Width.Width, $"Width must be at least 1; got {Width.Width}.");
+            throw new ArgumentOutOfRangeException(nameof(Width), $"Width must be at least 1; got {Width.Width}.");
         }
         int[] sizes;
         try
@@ -131,19 +131,19 @@ public sealed record ProbeOptions
         }
         if (Epochs < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be at least 1; got {Epochs}.");
+            throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs must be at least 1; got {Epochs}.");
         }
         if (BatchSize < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be at least 1; got {BatchSize}.");
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be at least 1; got {BatchSize}.");
         }
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"LearningRate must be a finite number above 0; got {LearningRate}.");
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a finite number above 0; got {LearningRate}.");
         }
         if (EntropySamples < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(EntropySamples), EntropySamples, $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");
+            throw new ArgumentOutOfRangeException(nameof(EntropySamples), $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");
         }
         if (test is not null)
         {
@@ -166,15 +166,15 @@ public sealed record ProbeOptions
         }
         if (!(CutoffTolerance >= 0) || double.IsInfinity(CutoffTolerance))
         {
-            throw new ArgumentOutOfRangeException(nameof(CutoffTolerance), CutoffTolerance, $"CutoffTolerance must be a finite number of at least 0; got {CutoffTolerance}.");
+            throw new ArgumentOutOfRangeException(nameof(CutoffTolerance), $"CutoffTolerance must be a finite number of at least 0; got {CutoffTolerance}.");
         }
         if (Threads is { } t && t < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
+            throw new ArgumentOutOfRangeException(nameof(Threads), $"Threads must be at least 1; got {t}.");
         }
         if (!Enum.IsDefined(Device))
         {
-            throw new ArgumentOutOfRangeException(nameof(Device), Device, "Unknown device kind.");
+            throw new ArgumentOutOfRangeException(nameof(Device), "Unknown device kind.");
         }
     }
 }

@@ -36,7 +36,10 @@ public static class ReconstructionEntropy
     /// <summary>
     /// The relative entropy per row, D(n) = Σ_pixels p·ln(p/q) = KL(input ‖ reconstruction) in nats, with p and q from
     /// <see cref="ToDistribution"/> of the input and the reconstruction; computed in float32 as the authors.
-    /// Neither argument is modified.
+    /// Neither argument is modified. Invariant to adding a constant to a row of either argument and to scaling the
+    /// input; scaling a reconstruction by s &gt; 0 is invariant too except through the 1e-12 offset, which adds
+    /// p_j·ln s where j is the reconstruction's minimum pixel (negligible when the input is at its own minimum there, as
+    /// on an image background) — the authors' definition, kept as is.
     /// </summary>
     /// <param name="input">Inputs [B, P].</param>
     /// <param name="reconstruction">Reconstructions [B, P].</param>

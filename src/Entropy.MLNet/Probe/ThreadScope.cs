@@ -2,37 +2,29 @@ using static TorchSharp.torch;
 
 namespace Entropy.MLNet.Probe;
 
-/// <summary>Sets TorchSharp's intra-op thread count for a while and restores it (process-wide setting).</summary>
+/// <summary>
+/// Applies <see cref="ProbeOptions.Threads"/>: TorchSharp's intra-op thread count is process-wide, so it is set only when
+/// asked for and then left in effect (restoring it at the end would change the thread count under a probe running
+/// concurrently on another thread, and with it the floating-point results).
+/// </summary>
 internal readonly struct ThreadScope : IDisposable
 {
-    private readonly int _previous;
+    private ThreadScope(int used) => Used = used;
 
-    private ThreadScope(int previous, int used)
-    {
-        _previous = previous;
-        Used = used;
-    }
-
-    /// <summary>The thread count in effect inside the scope.</summary>
+    /// <summary>The thread count in effect.</summary>
     public int Used { get; }
 
-    /// <summary>Applies <paramref name="threads"/> when given; otherwise leaves TorchSharp's setting alone.</summary>
+    /// <summary>Sets <paramref name="threads"/> when given; otherwise leaves TorchSharp's setting alone.</summary>
     public static ThreadScope Enter(int? threads)
     {
-        int previous = get_num_threads();
-        if (threads is { } n && n != previous)
+        if (threads is { } n && n != get_num_threads())
         {
             set_num_threads(n);
-            return new ThreadScope(previous, n);
         }
-        return new ThreadScope(0, previous);
+        return new ThreadScope(get_num_threads());
     }
 
     public void Dispose()
     {
-        if (_previous > 0)
-        {
-            set_num_threads(_previous);
-        }
     }
 }

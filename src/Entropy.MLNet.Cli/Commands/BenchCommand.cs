@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using Entropy.MLNet.Benchmarks;
+using Entropy.MLNet.Cli.Infrastructure;
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Probe;
+using Entropy.MLNet.Runtime;
+
+namespace Entropy.MLNet.Cli.Commands;
+
+/// <summary><c>entropy bench</c>: matmul throughput and the cascade epoch (wide 784, depth 10, batch 64) measured in one run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var format = CommonOptions.Format();
+        var dataDir = CommonOptions.DataDir();
+        var samples = new Option<int>("--samples") { Description = "Images in the timed epoch (the paper: all 60,000 MNIST images).", DefaultValueFactory = _ => 60_000 };
+        var depth = new Option<int>("--depth") { Description = "Depth of the wide network.", DefaultValueFactory = _ => 10 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
+        var plain = new Option<bool>("--plain") { Description = "Also time the authors' loop (one Linear decoder and one Adam per layer) on the same images." };
+        var command = new Command("bench",
+            "Measures matmul throughput here, then times one cascade epoch (wide 784, depth 10, batch 64) and reports GFLOP/s and the fraction of the matmul peak.\n" +
+            "Example: entropy bench --data-dir ../shared/data --samples 10000 --plain")
+        {
+            dataDir, samples, depth, batchSize, threads, plain, format,
+        };
+        CliAction.Set(command, format, (parse, output, ct) =>
+        {
+            int n = parse.GetValue(samples);
+            int d = parse.GetValue(depth);
+            int b = parse.GetValue(batchSize);
+            if (n < 1)
+            {
+                throw new ArgumentException($"--samples must be at least 1; got {n}.");
+            }
+            if (d < 3)
+            {
+                throw new ArgumentException($"--depth must be at least 3; got {d}.");
+            }
+            if (b < 1)
+            {
+                throw new ArgumentException($"--batch-size must be at least 1; got {b}.");
+            }
+            TorchRuntime.EnsureLoaded();
+            if (parse.GetValue(threads) is { } t)
+            {
+                if (t < 1)
+                {
+                    throw new ArgumentException($"--threads must be at least 1; got {t}.");
+                }
+                TorchSharp.torch.set_num_threads(t);
+            }
+            double? load = ProbeBenchmark.LoadAverage();
+            var train = DatasetCatalog.Load("mnist", "train", parse.GetValue(dataDir));
+            string note;
+            if (train.Count < n)
+            {
+                int times = (n + train.Count - 1) / train.Count;
+                note = $"{train.Source}: {train.Count} images repeated {times}× (no full MNIST found; pass --data-dir)";
+                train = ProbeBenchmark.Repeat(train, times);
+            }
+            else
+            {
+                note = $"{train.Source}: {n} of {train.Count} MNIST training images";
+            }
+            if (train.Count > n)
+            {
+                train = train.Take(n);
+            }
+            var status = new Throttled(output);
+            status.Line("measuring matmul throughput…");
+            var matmul = new List<MatmulMeasurement>
+            {
+                ProbeBenchmark.Matmul(b, 784, 784),
+                ProbeBenchmark.Matmul(2048, 2048, 2048, minSeconds: 2),
+            };
+            double peak = matmul.Max(m => m.GflopPerSecond);
+            var epochs = new List<CascadeEpochMeasurement>();
+            status.Line("timing the cascade epoch…");
+            epochs.Add(ProbeBenchmark.CascadeEpoch(train, d, b, peak, status, ct));
+            if (parse.GetValue(plain))
+            {
+                status.Line("timing the authors' loop…");
+                epochs.Add(ProbeBenchmark.PlainEpoch(train, d, b, peak, status, ct));
+            }
+            var report = new BenchmarkReport
+            {
+                Threads = TorchSharp.torch.get_num_threads(),
+                ProcessorCount = Environment.ProcessorCount,
+                LoadAverage = load,
+                Data = note,
+                Matmul = matmul,
+                PeakGflopPerSecond = peak,
+                FlopModel = ProbeBenchmark.FlopModel,
+                Epochs = epochs,
+            };
+            output.Write(report, w => WriteText(w, report));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static void WriteText(TextWriter w, BenchmarkReport r)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Create(ci, $"machine: {r.ProcessorCount} processors, {r.Threads} TorchSharp thread(s), load average {(r.LoadAverage is { } l ? l.ToString("F2", ci) : "n/a")} at start (other work inflates every timing below)"));
+        w.WriteLine($"data: {r.Data}");
+        foreach (var m in r.Matmul)
+        {
+            w.WriteLine(string.Create(ci, $"matmul {m.Name,-22} {m.GflopPerSecond,8:F1} GFLOP/s ({m.Repetitions} products in {m.Seconds:F2} s)"));
+        }
+        w.WriteLine(string.Create(ci, $"peak (best of the above): {r.PeakGflopPerSecond:F1} GFLOP/s"));
+        w.WriteLine($"FLOP model: {r.FlopModel}");
+        foreach (var e in r.Epochs)
+        {
+            w.WriteLine(string.Create(ci,
+                $"cascade epoch [{e.Engine}]: depth {e.Depth} {e.Width}, {e.Images} images, batch {e.BatchSize}: {e.Seconds:F1} s, {e.Gflop:F0} GFLOP, {e.GflopPerSecond:F1} GFLOP/s = {e.FractionOfPeak:P0} of peak"));
+        }
+        if (r.Epochs.Count == 2)
+        {
+            w.WriteLine(string.Create(ci, $"speed-up over the authors' loop (same run): {r.Epochs[1].Seconds / r.Epochs[0].Seconds:F2}×"));
+        }
+    }
+
+    /// <summary>Status lines on stderr (text mode only), at most every 10 seconds during an epoch.</summary>
+    private sealed class Throttled(CliOutput output) : IProgress<ProbeProgress>
+    {
+        private DateTime _last = DateTime.UtcNow;
+
+        public void Line(string text)
+        {
+            if (!output.Json)
+            {
+                output.Status(text);
+            }
+        }
+
+        public void Report(ProbeProgress value)
+        {
+            if (output.Json || DateTime.UtcNow - _last < TimeSpan.FromSeconds(10))
+            {
+                return;
+            }
+            _last = DateTime.UtcNow;
+            output.Status(string.Create(CultureInfo.InvariantCulture, $"  batch {value.Batch}/{value.TotalBatches}, {value.SamplesPerSecond:F0} images/s"));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Entropy.MLNet.Cli;
+
+namespace Entropy.MLNet.Tests.Cli;
+
+[TestClass]
+public sealed class ProbeCommandTests
+{
+    private static readonly string[] Small =
+        ["probe", "--dataset", "mnist", "--sigma-w2", "1.5", "--depth", "8", "--width", "32", "--train-samples", "256",
+         "--entropy-samples", "20", "--threads", "1", "--device", "cpu", "--seed", "3"];
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = await EntropyCli.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [TestMethod]
+    public async Task Probe_Json_HasTheDocumentedFields()
+    {
+        var (code, stdout, stderr) = await Run([.. Small, "--format", "json"]);
+        Assert.AreEqual(0, code, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.AreEqual(1.5, root.GetProperty("sigmaW2").GetDouble());
+        Assert.AreEqual(0.05, root.GetProperty("sigmaB2").GetDouble());
+        Assert.AreEqual(8, root.GetProperty("depth").GetInt32());
+        Assert.AreEqual(6, root.GetProperty("relativeEntropy").GetArrayLength());
+        Assert.AreEqual(6, root.GetProperty("differentialEntropy").GetArrayLength());
+        int cutoff = root.GetProperty("cutoff").GetInt32();
+        Assert.IsTrue(cutoff is >= 0 and <= 6);
+        Assert.IsGreaterThan(0.0, root.GetProperty("seconds").GetDouble());
+        Assert.AreEqual(256, root.GetProperty("trainSamples").GetInt32());
+        Assert.AreEqual(1, root.GetProperty("threads").GetInt32());
+        Assert.IsFalse(string.IsNullOrEmpty(root.GetProperty("source").GetString()));
+        Assert.AreEqual(string.Empty, stderr, "json mode prints no progress");
+    }
+
+    [TestMethod]
+    public async Task Probe_TextWithOut_WritesTableAndFiles()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "entropy-probe-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, stdout, stderr) = await Run([.. Small, "--out", dir, "--images", "2"]);
+            Assert.AreEqual(0, code, stderr);
+            StringAssert.Contains(stdout, "predicted maximum trainable depth ≈");
+            StringAssert.Contains(stdout, "cutoff:");
+            foreach (string file in new[] { "reconstructions.png", "ideal-inputs.png", "curves.csv", "result.json" })
+            {
+                Assert.IsTrue(File.Exists(Path.Combine(dir, file)), file);
+            }
+            string[] csv = File.ReadAllLines(Path.Combine(dir, "curves.csv"));
+            Assert.HasCount(1 + 8, csv);
+            StringAssert.StartsWith(csv[0], "layer,median_relative_entropy,mean_relative_entropy,normalized_median,differential_entropy,decoder_test_mse");
+            StringAssert.StartsWith(csv[8], "8,,,,,", "excluded layers have empty curve cells");
+            StringAssert.StartsWith(csv[1], "1,");
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [TestMethod]
+    public async Task Probe_BadSigma_OneLineErrorNamingTheFlag()
+    {
+        var (code, stdout, stderr) = await Run("probe", "--sigma-w2", "0", "--depth", "5");
+        Assert.AreEqual(1, code);
+        Assert.AreEqual(string.Empty, stdout);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(1, lines, stderr);
+        StringAssert.StartsWith(lines[0], "entropy probe: error: --sigma-w2:");
+    }
+
+    [TestMethod]
+    public async Task Probe_TooManyTrainSamples_OneLineError()
+    {
+        var (code, _, stderr) = await Run("probe", "--sigma-w2", "1", "--depth", "5", "--train-samples", "999999999");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(stderr, "--train-samples");
+    }
+
+    [TestMethod]
+    public async Task Probe_UnwritableOut_FailsBeforeTraining()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            var (code, stdout, stderr) = await Run([.. Small, "--out", Path.Combine(file, "sub")]);
+            Assert.AreEqual(1, code);
+            Assert.AreEqual(string.Empty, stdout);
+            StringAssert.Contains(stderr, "--out");
+            Assert.HasCount(1, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
