@@ -24,6 +24,7 @@ internal static class EntropyCli
         yield return DataCommand.Create();
         yield return ProbeCommand.Create();
         yield return BenchCommand.Create();
+        yield return TheoryCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
