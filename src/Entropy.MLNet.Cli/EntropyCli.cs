@@ -25,6 +25,9 @@ internal static class EntropyCli
         yield return ProbeCommand.Create();
         yield return BenchCommand.Create();
         yield return TheoryCommand.Create();
+        yield return TrainCommand.Create();
+        yield return SweepCommand.Create();
+        yield return MergeCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using Entropy.MLNet.Cli.Infrastructure;
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
+using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Training;
+
+namespace Entropy.MLNet.Cli.Commands;
+
+/// <summary><c>entropy train</c>: ground truth for one configuration — trains the probe's deep network and says whether it reaches the accuracy threshold.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var format = CommonOptions.Format();
+        var dataDir = CommonOptions.DataDir();
+        var device = CommonOptions.Device();
+        var seed = CommonOptions.Seed();
+        var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
+        var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance sigma_w^2 (> 0).", Required = true };
+        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => 0.05 };
+        var depth = new Option<int>("--depth") { Description = "Depth D of the network (>= 2), as for the probe.", Required = true };
+        var width = new Option<string>("--width") { Description = "Width: wide (as the input, then 400, then classes), shrinking, a number such as 128, or a list.", DefaultValueFactory = _ => "wide" };
+        var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epoch budget. Default per dataset (mnist: 2; cifar10: 10)." };
+        var threshold = new Option<double?>("--threshold") { Description = "Test accuracy that counts as trainable. Default per dataset (mnist: 0.5; cifar10: 0.25)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate. Default per dataset (mnist: 0.01 for the short budget; the authors used 0.001 with up to 200 epochs)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
+        var trainSamples = new Option<int?>("--train-samples") { Description = "Training images (a seeded subset); default all." };
+        var doubleSoftmax = new Option<bool>("--double-softmax") { Description = "The authors' head: softmax of the activated last layer fed to cross-entropy (a double softmax). Default: logits." };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
+
+        var command = new Command("train",
+            "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) with SGD (lr 1e-3, batch 64, as the authors) " +
+            "and reports whether test accuracy reaches the threshold within the epoch budget (stopping early once it does).\n" +
+            "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
+        {
+            dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, epochs, threshold, optimizer, learningRate, batchSize,
+            trainSamples, doubleSoftmax, threads, device, seed, format,
+        };
+        CliAction.Set(command, format, (parse, output, ct) =>
+        {
+            string name = parse.GetValue(dataset) ?? "mnist";
+            GroundTruthDefaults defaults = GroundTruthDefaults.For(name);
+            var options = new GroundTruthOptions
+            {
+                SigmaW2 = parse.GetValue(sigmaW2),
+                SigmaB2 = parse.GetValue(sigmaB2),
+                Depth = parse.GetValue(depth),
+                Width = NetworkWidth.Parse(parse.GetValue(width) ?? "wide"),
+                Activation = Activation.Parse(parse.GetValue(activation) ?? "tanh"),
+                Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
+                Threshold = parse.GetValue(threshold) ?? defaults.Threshold,
+                Optimizer = GroundTruthOptions.ParseOptimizer(parse.GetValue(optimizer) ?? "sgd"),
+                LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
+                BatchSize = parse.GetValue(batchSize),
+                TrainSamples = parse.GetValue(trainSamples),
+                DoubleSoftmax = parse.GetValue(doubleSoftmax),
+                Seed = parse.GetValue(seed),
+                Device = TorchRuntime.ParseDevice(parse.GetValue(device) ?? "auto"),
+                Threads = parse.GetValue(threads),
+            };
+            // Check the numbers before loading data, so that a typo fails at once.
+            CheckNumbers(options);
+            ImageDataset train = DatasetCatalog.Load(name, "train", parse.GetValue(dataDir));
+            ImageDataset test = DatasetCatalog.Load(name, "test", parse.GetValue(dataDir));
+            var progress = output.Json ? null : new EpochLines(output);
+            GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);
+            var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, options.Width.ToString(),
+                options.Activation.Name, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Epochs, result.Threshold,
+                options.DoubleSoftmax ? "double-softmax" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
+                result.BestTestAccuracy, result.EpochsRun, result.TrainSamples, result.TestSamples, result.Seed, result.Seconds, defaults.Rationale);
+            output.Write(summary, w => summary.WriteText(w));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    internal static void CheckNumbers(GroundTruthOptions options)
+    {
+        if (!(options.SigmaW2 > 0) || !double.IsFinite(options.SigmaW2))
+        {
+            throw new ArgumentException($"--sigma-w2 must be a finite number above 0; got {options.SigmaW2.ToString(CultureInfo.InvariantCulture)}.");
+        }
+        if (!(options.SigmaB2 >= 0) || !double.IsFinite(options.SigmaB2))
+        {
+            throw new ArgumentException($"--sigma-b2 must be a finite number of at least 0; got {options.SigmaB2.ToString(CultureInfo.InvariantCulture)}.");
+        }
+        if (options.Depth < 2)
+        {
+            throw new ArgumentException($"--depth must be at least 2; got {options.Depth}.");
+        }
+        if (options.Epochs < 1)
+        {
+            throw new ArgumentException($"--epochs must be at least 1; got {options.Epochs}.");
+        }
+        if (!(options.Threshold > 0 && options.Threshold <= 1))
+        {
+            throw new ArgumentException($"--threshold must be an accuracy in (0, 1]; got {options.Threshold.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    private sealed class EpochLines(CliOutput output) : IProgress<GroundTruthProgress>
+    {
+        public void Report(GroundTruthProgress value)
+        {
+            if (value.Batch == value.BatchesPerEpoch && value.TestAccuracy is { } accuracy)
+            {
+                output.Status(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}/{value.Epochs}: test accuracy {accuracy:F4}"));
+            }
+        }
+    }
+
+    internal sealed record TrainSummary(string Dataset, string Source, double SigmaW2, double SigmaB2, int Depth, string Width, string Activation,
+        string Optimizer, double LearningRate, int EpochBudget, double Threshold, string Head, bool Trainable, double[] TestAccuracy,
+        double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int Epochs, int TrainSamples, int TestSamples, int Seed, double Seconds,
+        string Defaults)
+    {
+        public void WriteText(TextWriter w)
+        {
+            var c = CultureInfo.InvariantCulture;
+            w.WriteLine(string.Create(c, $"Ground truth: {Dataset} ({Source}), sigma_w^2 = {SigmaW2}, sigma_b^2 = {SigmaB2}, depth {Depth}, width {Width}, {Activation}, head {Head}"));
+            w.WriteLine(string.Create(c, $"Training: {Optimizer} lr {LearningRate}, up to {EpochBudget} epoch(s) on {TrainSamples} images; trainable when test accuracy >= {Threshold} ({TestSamples} test images)"));
+            for (int e = 0; e < TestAccuracy.Length; e++)
+            {
+                w.WriteLine(string.Create(c, $"  epoch {e + 1}: train accuracy {TrainAccuracy[e]:F4}, test accuracy {TestAccuracy[e]:F4}, loss {TrainLoss[e]:F4}"));
+            }
+            w.WriteLine(string.Create(c, $"Trainable: {(Trainable ? "yes" : "no")} (best test accuracy {BestTestAccuracy:F4} after {Epochs} epoch(s), {Seconds:F1} s)"));
+        }
+    }
+}

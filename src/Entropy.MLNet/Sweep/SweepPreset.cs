@@ -1,0 +1,46 @@
+namespace Entropy.MLNet.Sweep;
+
+/// <summary>
+/// Named starting points for a sweep; explicit settings override every value. <see cref="Quick"/> is the main job's
+/// small grid; <see cref="Paper"/> the authors' MLP scan.
+/// </summary>
+/// <param name="Name">The preset's name (<c>quick</c>, <c>paper</c>).</param>
+/// <param name="Dataset">Dataset name.</param>
+/// <param name="SigmaW2">σ_w² grid text (start:stop:step or a list).</param>
+/// <param name="SigmaB2">σ_b² grid text.</param>
+/// <param name="MaxDepth">Probe depth D.</param>
+/// <param name="Width">Width rule text.</param>
+/// <param name="TrainSamples">Training images per probe; null = all.</param>
+/// <param name="EntropySamples">Test images per entropy sample.</param>
+/// <param name="Epochs">Decoder epochs.</param>
+/// <param name="Description">What it is for and what it costs.</param>
+public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, string SigmaB2, int MaxDepth, string Width,
+    int? TrainSamples, int EntropySamples, int Epochs, string Description)
+{
+    /// <summary>
+    /// The main job's sweep: embedded MNIST subset (5,000 train / 1,000 test), σ_w² 0.5:4.0:0.25 (15 values), σ_b² 0.05,
+    /// fixed width 128, depth 50, 2,000 training images, 100 entropy samples, 1 epoch. Depth 50 exceeds the chaotic
+    /// side's 6ξ_c (≈ 42 at σ_w² = 4), so both flanks of the cutoff show. Chosen to finish in about 2 minutes on 2 idle
+    /// cores (measured; see docs/sharding.md).
+    /// </summary>
+    public static SweepPreset Quick { get; } = new("quick", "mnist", "0.5:4.0:0.25", "0.05", 50, "128", 2000, 100, 1,
+        "The main job's small grid on the embedded MNIST subset; about 2 minutes on 2 cores.");
+
+    /// <summary>
+    /// The authors' MLP scan: full MNIST from the data directory, wide (784) network, σ_w² 0.1:6.0:0.1 (60 values; the
+    /// authors' heatmap used steps of 0.01, the comparison plot 0.1), σ_b² 0.05, depth 200, 1 decoder epoch on all
+    /// 60,000 images, 100 entropy samples. Long: hours on 2 CPU cores (each probe trains 200 decoders of 784×784 on
+    /// 60,000 images and evaluates O(D²) cascade steps); use a GPU (<c>--device cuda</c>) or shards.
+    /// </summary>
+    public static SweepPreset Paper { get; } = new("paper", "mnist", "0.1:6.0:0.1", "0.05", 200, "wide", null, 100, 1,
+        "The authors' MLP scan (MNIST, wide 784, depth 200, sigma_w^2 0.1..6.0); hours on 2 CPU cores, use a GPU or shards.");
+
+    /// <summary>The presets by name.</summary>
+    public static IReadOnlyList<SweepPreset> All { get; } = [Quick, Paper];
+
+    /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No such preset.</exception>
+    public static SweepPreset Parse(string name)
+        => All.FirstOrDefault(p => string.Equals(p.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown preset '{name}': use {string.Join(" or ", All.Select(p => p.Name))}.", nameof(name));
+}

@@ -1,0 +1,162 @@
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
+using Entropy.MLNet.Runtime;
+
+// Validate names the offending option (not a method parameter), so that callers and the CLI can say which one.
+#pragma warning disable CA2208
+
+namespace Entropy.MLNet.Training;
+
+/// <summary>
+/// Settings of one ground-truth training: the probe's deep network (same <see cref="NetworkSpec"/> rules) trained as a
+/// classifier. Defaults are the authors' (SGD, lr 1e-3, batch 64, shuffled every epoch); the epoch budget and the
+/// threshold default to small CPU budgets (see <see cref="GroundTruthDefaults.For"/>).
+/// </summary>
+public sealed record GroundTruthOptions
+{
+    /// <summary>Weight variance σ_w²; finite, above 0.</summary>
+    public required double SigmaW2 { get; init; }
+
+    /// <summary>Bias variance σ_b²; default 0.05.</summary>
+    public double SigmaB2 { get; init; } = 0.05;
+
+    /// <summary>Depth D (as for the probe); at least 2.</summary>
+    public required int Depth { get; init; }
+
+    /// <summary>Width rule; default wide.</summary>
+    public NetworkWidth Width { get; init; } = NetworkWidth.Wide;
+
+    /// <summary>Activation; default tanh.</summary>
+    public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>Optimizer; default SGD as the authors.</summary>
+    public GroundTruthOptimizer Optimizer { get; init; } = GroundTruthOptimizer.Sgd;
+
+    /// <summary>Learning rate; default 1e-3 as the authors.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Mini-batch size; default 64 as the authors.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Epoch budget; default 2 (see <see cref="GroundTruthDefaults"/>).</summary>
+    public int Epochs { get; init; } = 2;
+
+    /// <summary>Test accuracy that counts as trainable; default 0.5 (see <see cref="GroundTruthDefaults"/>).</summary>
+    public double Threshold { get; init; } = 0.5;
+
+    /// <summary>Stop as soon as an epoch ends with test accuracy ≥ <see cref="Threshold"/> (as the authors); default true.</summary>
+    public bool EarlyExit { get; init; } = true;
+
+    /// <summary>Training images (first N of a seeded shuffle); null = all.</summary>
+    public int? TrainSamples { get; init; }
+
+    /// <summary>Test images used for the accuracy (the first N of the test set); null = all.</summary>
+    public int? TestSamples { get; init; }
+
+    /// <summary>
+    /// The authors' head: softmax(φ(z_L)) fed to cross-entropy (a double softmax). Default false: z_L as logits, the
+    /// standard head, which trains faster and gives a fairer ground truth.
+    /// </summary>
+    public bool DoubleSoftmax { get; init; }
+
+    /// <summary>Seed of the weights, the shuffling and the training subset.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Compute device; default auto.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>TorchSharp intra-op threads during training; null keeps the current setting.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The network specification for a dataset's input size and classes (the probe's rules, plus the head).</summary>
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
+    {
+        InputSize = inputSize,
+        Classes = classes,
+        Depth = Depth,
+        Width = Width,
+        Activation = Activation,
+        SigmaW2 = SigmaW2,
+        SigmaB2 = SigmaB2,
+        Seed = Seed,
+        Head = DoubleSoftmax ? ClassifierHead.DoubleSoftmax : ClassifierHead.Logits,
+    };
+
+    /// <summary>Parses <c>sgd</c> or <c>adam</c> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Neither.</exception>
+    public static GroundTruthOptimizer ParseOptimizer(string name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "sgd" => GroundTruthOptimizer.Sgd,
+        "adam" => GroundTruthOptimizer.Adam,
+        _ => throw new ArgumentException($"Unknown optimizer '{name}': use sgd or adam.", nameof(name)),
+    };
+
+    /// <summary>Checks every option against the data before any work; the exception's parameter name is the option's.</summary>
+    public void Validate(ImageDataset train, ImageDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (!(SigmaW2 > 0) || !double.IsFinite(SigmaW2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SigmaW2), SigmaW2, $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
+        }
+        if (!(SigmaB2 >= 0) || !double.IsFinite(SigmaB2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SigmaB2), SigmaB2, $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
+        }
+        if (Depth < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Depth), Depth, $"Depth must be at least 2; got {Depth}.");
+        }
+        ArgumentNullException.ThrowIfNull(Width, nameof(Width));
+        ArgumentNullException.ThrowIfNull(Activation, nameof(Activation));
+        if (Epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be at least 1; got {Epochs}.");
+        }
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be at least 1; got {BatchSize}.");
+        }
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"LearningRate must be a finite number above 0; got {LearningRate}.");
+        }
+        if (!(Threshold > 0 && Threshold <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"Threshold must be an accuracy in (0, 1]; got {Threshold}.");
+        }
+        if (!Enum.IsDefined(Optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
+        }
+        if (train.Count < 1 || test.Count < 1)
+        {
+            throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
+        }
+        if (test.FeatureSize != train.FeatureSize || test.ClassNames.Count != train.ClassNames.Count)
+        {
+            throw new ArgumentException($"Test set '{test.Name}' ({test.FeatureSize} values, {test.ClassNames.Count} classes) does not match training set '{train.Name}' ({train.FeatureSize} values, {train.ClassNames.Count} classes).", nameof(test));
+        }
+        if (TrainSamples is { } n && (n < 1 || n > train.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainSamples), n, $"TrainSamples must be in 1..{train.Count}; got {n}.");
+        }
+        if (TestSamples is { } m && (m < 1 || m > test.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TestSamples), m, $"TestSamples must be in 1..{test.Count}; got {m}.");
+        }
+        if (Threads is { } t && t < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
+        }
+        try
+        {
+            Width.LayerSizes(train.FeatureSize, train.ClassNames.Count, Depth);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Width '{Width}' does not fit dataset '{train.Name}': {ex.Message}", nameof(Width), ex);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
+using Entropy.MLNet.Probe;
+using Entropy.MLNet.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Entropy.MLNet.Training;
+
+/// <summary>
+/// Ground truth for the probe: trains the probe's <see cref="DeepNetwork"/> (same spec and seed rules) as a
+/// classifier and says whether it reaches a test-accuracy threshold within an epoch budget — the quantity the cutoff
+/// predicts. As the authors: mini-batch SGD (lr 1e-3, batch 64), reshuffled every epoch, test accuracy after each
+/// epoch, early exit once the threshold is reached. Differences: the head is logits + cross-entropy unless
+/// <see cref="GroundTruthOptions.DoubleSoftmax"/>; test accuracy is exact over the test images (the authors average
+/// per-batch accuracies, which differs only through a smaller last batch).
+/// </summary>
+public static class GroundTruthTrainer
+{
+    private const ulong ShuffleStream = 0xD6E8FEB86659FD93UL;
+    private const ulong SubsetStream = 0xA0761D6478BD642FUL;
+    private const int EvaluationBatch = 1000;
+
+    /// <summary>Trains one network and measures it.</summary>
+    /// <param name="train">Training images.</param>
+    /// <param name="test">Test images for the accuracy.</param>
+    /// <param name="options">Settings; validated before any work.</param>
+    /// <param name="progress">Optional progress after every batch and every test.</param>
+    /// <param name="ct">Cancellation, checked between batches.</param>
+    /// <exception cref="ArgumentException">An invalid option (the parameter name is the option's).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public static GroundTruthResult Train(ImageDataset train, ImageDataset test, GroundTruthOptions options,
+        IProgress<GroundTruthProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(train, test);
+        ct.ThrowIfCancellationRequested();
+        var watch = Stopwatch.StartNew();
+        Device device = TorchRuntime.ResolveDevice(options.Device);
+        using var threads = ThreadScope.Enter(options.Threads);
+        int d = train.FeatureSize;
+        int[] subset = SubsetIndices(train.Count, options.TrainSamples, options.Seed);
+        int testCount = options.TestSamples ?? test.Count;
+
+        using var network = DeepNetwork.Create(options.ToNetworkSpec(d, train.ClassNames.Count), device);
+        using var trainX = Features(train, subset, device);
+        using var trainY = Labels(train, subset, device);
+        using var testX = Features(test, [.. Enumerable.Range(0, testCount)], device);
+        using var testY = Labels(test, [.. Enumerable.Range(0, testCount)], device);
+        using optim.Optimizer optimizer = options.Optimizer == GroundTruthOptimizer.Adam
+            ? optim.Adam(network.parameters(), lr: options.LearningRate)
+            : optim.SGD(network.parameters(), options.LearningRate);
+        using var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ShuffleStream);
+
+        var testAccuracy = new List<double>();
+        var trainAccuracy = new List<double>();
+        var trainLoss = new List<double>();
+        int n = subset.Length;
+        int batches = (n + options.BatchSize - 1) / options.BatchSize;
+        bool trainable = false;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            // The permutation is drawn on the CPU from the private generator, so every device sees the same order.
+            using var order = randperm(n, generator: shuffle).to(device);
+            double lossSum = 0;
+            long correct = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                ct.ThrowIfCancellationRequested();
+                int start = b * options.BatchSize;
+                int size = Math.Min(options.BatchSize, n - start);
+                using (var scope = NewDisposeScope())
+                {
+                    Tensor idx = order.narrow(0, start, size);
+                    Tensor x = trainX.index_select(0, idx);
+                    Tensor y = trainY.index_select(0, idx);
+                    Tensor output = network.forward(x);
+                    Tensor loss = DeepNetwork.Loss(output, y);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item<float>() * size;
+                    correct += output.argmax(1).eq(y).sum().item<long>();
+                }
+                progress?.Report(new GroundTruthProgress(epoch, options.Epochs, b + 1, batches, testAccuracy.Count > 0 ? testAccuracy[^1] : null));
+            }
+            trainLoss.Add(lossSum / n);
+            trainAccuracy.Add((double)correct / n);
+            double accuracy = Accuracy(network, testX, testY);
+            testAccuracy.Add(accuracy);
+            progress?.Report(new GroundTruthProgress(epoch, options.Epochs, batches, batches, accuracy));
+            if (accuracy >= options.Threshold)
+            {
+                trainable = true;
+                if (options.EarlyExit)
+                {
+                    break;
+                }
+            }
+        }
+        return new GroundTruthResult
+        {
+            SigmaW2 = options.SigmaW2,
+            SigmaB2 = options.SigmaB2,
+            Depth = options.Depth,
+            Trainable = trainable,
+            Threshold = options.Threshold,
+            TestAccuracy = [.. testAccuracy],
+            TrainAccuracy = [.. trainAccuracy],
+            TrainLoss = [.. trainLoss],
+            Seed = options.Seed,
+            TrainSamples = n,
+            TestSamples = testCount,
+            Seconds = watch.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Exact accuracy of <paramref name="network"/> on (x, y), in batches, without gradients.</summary>
+    internal static double Accuracy(DeepNetwork network, Tensor x, Tensor y)
+    {
+        using var noGrad = no_grad();
+        long count = x.shape[0];
+        long correct = 0;
+        for (long start = 0; start < count; start += EvaluationBatch)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(EvaluationBatch, count - start);
+            Tensor output = network.forward(x.narrow(0, start, size));
+            correct += output.argmax(1).eq(y.narrow(0, start, size)).sum().item<long>();
+        }
+        return (double)correct / count;
+    }
+
+    /// <summary>All indices, or the first <paramref name="samples"/> of a seeded permutation (sorted).</summary>
+    internal static int[] SubsetIndices(int count, int? samples, int seed)
+    {
+        if (samples is not { } n || n >= count)
+        {
+            return [.. Enumerable.Range(0, count)];
+        }
+        using var generator = new Generator(unchecked((ulong)seed) ^ SubsetStream);
+        using var perm = randperm(count, generator: generator, dtype: ScalarType.Int32);
+        int[] chosen = perm.data<int>().ToArray().AsSpan(0, n).ToArray();
+        Array.Sort(chosen);
+        return chosen;
+    }
+
+    private static Tensor Features(ImageDataset data, int[] indices, Device device)
+    {
+        int d = data.FeatureSize;
+        var buffer = new float[(long)indices.Length * d];
+        ReadOnlySpan<float> pixels = data.Pixels;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            pixels.Slice(indices[i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
+        }
+        using var cpu = tensor(buffer, [indices.Length, d]);
+        return cpu.to(device);
+    }
+
+    private static Tensor Labels(ImageDataset data, int[] indices, Device device)
+    {
+        ReadOnlySpan<int> labels = data.Labels;
+        var buffer = new long[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            buffer[i] = labels[indices[i]];
+        }
+        using var cpu = tensor(buffer, [indices.Length]);
+        return cpu.to(device);
+    }
+}

@@ -1,0 +1,263 @@
+#pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Sweep;
+
+namespace Entropy.MLNet.Tests.Sweep;
+
+/// <summary>Resume, crash recovery, shards and merge on a tiny sweep (width 32, depth 6, 200 training images, 3 σ_w²).</summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class SweepRunnerTests
+{
+    private static readonly string[] ComparedFiles = [SweepSettings.FileName, SweepRecord.FileName, SweepCurvePoint.FileName];
+    private static TempDirectory s_root = null!;
+    private static ImageDataset s_train = null!;
+    private static ImageDataset s_test = null!;
+    private static string s_reference = null!;
+
+    internal static SweepSettings Tiny(SweepShard? shard = null) => new()
+    {
+        Dataset = "mnist",
+        DatasetSource = "embedded",
+        SigmaW2 = [0.5, 1.5, 3.0],
+        SigmaB2 = [0.05],
+        MaxDepth = 6,
+        Width = "32",
+        TrainSamples = 200,
+        EntropySamples = 20,
+        Seed = 7,
+        Shard = shard,
+    };
+
+    private static readonly SweepRunOptions Options = new() { Device = Entropy.MLNet.Runtime.DeviceKind.Cpu, ReconstructionImages = 0 };
+
+    [ClassInitialize]
+    public static void Setup(TestContext context)
+    {
+        _ = context;
+        s_root = new TempDirectory();
+        s_train = DatasetCatalog.Load("mnist", "train").Take(400);
+        s_test = DatasetCatalog.Load("mnist", "test").Take(100);
+        s_reference = s_root.Sub("reference");
+        SweepRunner.Run(Tiny(), s_train, s_test, s_reference, Options);
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => s_root.Dispose();
+
+    private static void AssertSameFiles(string expected, string actual)
+    {
+        foreach (string file in ComparedFiles)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(expected, file)), File.ReadAllBytes(Path.Combine(actual, file)), $"{file} differs");
+        }
+    }
+
+    private static string CopyOfReference(string name)
+    {
+        string dir = s_root.Sub(name);
+        Directory.CreateDirectory(dir);
+        foreach (string file in Directory.GetFiles(s_reference))
+        {
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        }
+        return dir;
+    }
+
+    [TestMethod]
+    public void Run_Reference_OneRowPerConfigurationWithTheory()
+    {
+        var results = SweepResults.Load(s_reference);
+
+        Assert.IsTrue(results.IsComplete);
+        Assert.HasCount(3, results.Records);
+        CollectionAssert.AreEqual(new[] { 0.5, 1.5, 3.0 }, results.Records.Select(r => r.SigmaW2).ToArray());
+        Assert.HasCount(3 * 4, results.Curves); // depth 6 → curve layers 1..4
+        Assert.AreEqual(0.759032, Entropy.MLNet.Theory.MeanFieldTheory.Tanh.Evaluate(1.0, 0.05).Chi1, 1e-6); // sanity of the theory used
+        SweepRecord chaotic = results.Records[2];
+        Assert.AreEqual(TrainabilityVerdict.Chaotic, chaotic.Phase);
+        Assert.AreEqual(9.051, chaotic.XiC!.Value, 1e-3);
+        Assert.AreEqual(6 * chaotic.XiC.Value, chaotic.SixXiC!.Value, 1e-12);
+        Assert.AreEqual(TrainabilityVerdict.Ordered, results.Records[0].Phase);
+        Assert.IsNull(results.Records[0].GtMaxTrainableDepth);
+        Assert.AreEqual(SweepSeeds.Configuration(7, 1.5, 0.05), results.Records[1].Seed);
+        Assert.IsFalse(File.Exists(Path.Combine(s_reference, GroundTruthRecord.FileName)));
+        Assert.HasCount(3, results.Timings);
+    }
+
+    [TestMethod]
+    public void Run_CancelledMidSweepThenRerun_ByteIdenticalToUninterrupted()
+    {
+        string dir = s_root.Sub("cancelled");
+        using var cts = new CancellationTokenSource();
+        var progress = new Callback(p =>
+        {
+            if (p.Finished is not null)
+            {
+                cts.Cancel();
+            }
+        });
+
+        Assert.ThrowsExactly<OperationCanceledException>(() => SweepRunner.Run(Tiny(), s_train, s_test, dir, Options, progress, cts.Token));
+        Assert.HasCount(1, SweepResults.Load(dir).Records);
+        var summary = SweepRunner.Run(Tiny(), s_train, s_test, dir, Options);
+
+        Assert.AreEqual(1, summary.Resumed);
+        Assert.AreEqual(2, summary.Ran);
+        AssertSameFiles(s_reference, dir);
+    }
+
+    [TestMethod]
+    public void Run_KilledWhileWritingRow_RecoversAndMatches()
+    {
+        // What kill -9 can leave: the last results row cut short (its curve rows orphaned) and a half-written curve line.
+        string dir = CopyOfReference("killed");
+        string results = Path.Combine(dir, SweepRecord.FileName);
+        byte[] bytes = File.ReadAllBytes(results);
+        File.WriteAllBytes(results, bytes[..^7]);
+        File.AppendAllText(Path.Combine(dir, SweepCurvePoint.FileName), "3,0.05,5,0.12");
+
+        var summary = SweepRunner.Run(Tiny(), s_train, s_test, dir, Options);
+
+        Assert.AreEqual(2, summary.Resumed);
+        Assert.AreEqual(1, summary.Ran);
+        Assert.HasCount(2, summary.Recovered);
+        AssertSameFiles(s_reference, dir);
+    }
+
+    [TestMethod]
+    public void Run_OrphanCurveRowsWithoutResultsRow_Dropped()
+    {
+        string dir = CopyOfReference("orphans");
+        string results = Path.Combine(dir, SweepRecord.FileName);
+        string[] lines = File.ReadAllLines(results);
+        File.WriteAllText(results, string.Join("\n", lines[..^1]) + "\n"); // the crash hit between curves and results
+
+        SweepRunner.Run(Tiny(), s_train, s_test, dir, Options);
+
+        AssertSameFiles(s_reference, dir);
+    }
+
+    [TestMethod]
+    public void Run_ShardsMerged_ByteIdenticalToUnsharded()
+    {
+        string s0 = s_root.Sub("shard0");
+        string s1 = s_root.Sub("shard1");
+        SweepRunner.Run(Tiny(new SweepShard(0, 2)), s_train, s_test, s0, Options);
+        SweepRunner.Run(Tiny(new SweepShard(1, 2)), s_train, s_test, s1, Options);
+        Assert.HasCount(2, SweepResults.Load(s0).Records);
+        Assert.HasCount(1, SweepResults.Load(s1).Records);
+
+        string merged = s_root.Sub("merged");
+        var summary = SweepMerger.Merge([s1, s0], merged);
+
+        Assert.AreEqual(3, summary.Configurations);
+        Assert.AreEqual(0, summary.Missing);
+        AssertSameFiles(s_reference, merged);
+
+        var dup = Assert.ThrowsExactly<ArgumentException>(() => SweepMerger.Merge([s0, s_reference], s_root.Sub("dup")));
+        StringAssert.Contains(dup.Message, s0);
+        StringAssert.Contains(dup.Message, s_reference);
+        StringAssert.Contains(dup.Message, "in both");
+        Assert.ThrowsExactly<ArgumentException>(() => SweepMerger.Merge([s0, s1], merged)); // output already holds results
+    }
+
+    [TestMethod]
+    public void Merge_DifferentSettings_RefusedNamingDirectoriesAndSetting()
+    {
+        string other = s_root.Sub("other-depth");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, SweepSettings.FileName), (Tiny() with { MaxDepth = 7 }).ToJson());
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepMerger.Merge([s_reference, other], s_root.Sub("never")));
+
+        StringAssert.Contains(ex.Message, s_reference);
+        StringAssert.Contains(ex.Message, other);
+        StringAssert.Contains(ex.Message, "maxDepth (6 vs 7)");
+        Assert.IsFalse(Directory.Exists(s_root.Sub("never")));
+    }
+
+    [TestMethod]
+    public void Run_DifferentSettingsInDirectory_RefusedAndNothingTouched()
+    {
+        string dir = CopyOfReference("mismatch");
+        byte[] before = File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName));
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny() with { SigmaW2 = [0.5, 2.0], Seed = 8 }, s_train, s_test, dir, Options));
+        var shard = Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny(new SweepShard(0, 2)), s_train, s_test, dir, Options));
+
+        StringAssert.Contains(ex.Message, "sigmaW2 ([0.5,1.5,3] vs [0.5,2])");
+        StringAssert.Contains(ex.Message, "seed (7 vs 8)");
+        StringAssert.Contains(shard.Message, "shard 0/2");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName)));
+    }
+
+    [TestMethod]
+    public void Run_GarbageLineInResults_RefusedWithLineAndNothingLost()
+    {
+        string dir = CopyOfReference("garbage");
+        string results = Path.Combine(dir, SweepRecord.FileName);
+        string[] lines = File.ReadAllLines(results);
+        lines[2] = "#garbage#";
+        File.WriteAllText(results, string.Join("\n", lines) + "\n");
+        byte[] before = File.ReadAllBytes(results);
+
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => SweepRunner.Run(Tiny(), s_train, s_test, dir, Options));
+
+        StringAssert.Contains(ex.Message, "results.csv: line 3");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(results));
+    }
+
+    [TestMethod]
+    public void Run_InvalidSettings_ThrowBeforeWriting()
+    {
+        string dir = s_root.Sub("invalid");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SweepRunner.Run(Tiny() with { SigmaW2 = [0.0, 1.0] }, s_train, s_test, dir, Options));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SweepRunner.Run(Tiny() with { SigmaB2 = [-0.1] }, s_train, s_test, dir, Options));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SweepRunner.Run(Tiny() with { MaxDepth = 1 }, s_train, s_test, dir, Options));
+        Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny() with { SigmaW2 = [] }, s_train, s_test, dir, Options));
+        Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny() with { SigmaW2 = [2.0, 1.0] }, s_train, s_test, dir, Options));
+        Assert.IsFalse(Directory.Exists(dir));
+    }
+
+    [TestMethod]
+    public void Run_UnwritableOutput_IOExceptionNamingDirectory()
+    {
+        string file = s_root.Sub("a-file");
+        File.WriteAllText(file, "x");
+        string dir = Path.Combine(file, "sub");
+
+        var ex = Assert.ThrowsExactly<IOException>(() => SweepRunner.Run(Tiny(), s_train, s_test, dir, Options));
+
+        StringAssert.Contains(ex.Message, dir);
+    }
+
+    [TestMethod]
+    public void Run_GroundTruth_SearchRowsAndColumns()
+    {
+        string dir = s_root.Sub("truth");
+        var settings = Tiny() with
+        {
+            SigmaW2 = [1.5],
+            MaxDepth = 4,
+            GroundTruth = new GroundTruthSettings { Epochs = 1, Threshold = 0.3, LearningRate = 0.05, TrainSamples = 400 },
+        };
+
+        SweepRunner.Run(settings, s_train, s_test, dir, Options);
+        var results = SweepResults.Load(dir);
+
+        SweepRecord record = results.Records.Single();
+        Assert.IsNotNull(record.GtMaxTrainableDepth);
+        Assert.IsNotNull(record.GtTestAccuracy);
+        Assert.IsNotEmpty(results.GroundTruth);
+        Assert.IsTrue(results.GroundTruth.All(g => g.SigmaW2 == 1.5 && g.Epochs == 1));
+        // Bisection: the deepest trainable trial is the reported depth (0 when none trained).
+        int expected = results.GroundTruth.Where(g => g.Trainable).Select(g => g.Depth).DefaultIfEmpty(0).Max();
+        Assert.AreEqual(expected, record.GtMaxTrainableDepth);
+    }
+
+    private sealed class Callback(Action<SweepProgress> action) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => action(value);
+    }
+}

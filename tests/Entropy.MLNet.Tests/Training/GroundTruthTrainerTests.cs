@@ -1,0 +1,92 @@
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
+using Entropy.MLNet.Training;
+
+namespace Entropy.MLNet.Tests.Training;
+
+[TestClass]
+public sealed class GroundTruthTrainerTests
+{
+    private static readonly ImageDataset Train = DatasetCatalog.Load("mnist", "train");
+    private static readonly ImageDataset Test = DatasetCatalog.Load("mnist", "test").Take(500);
+
+    private static GroundTruthOptions Shallow() => new()
+    {
+        SigmaW2 = 1.5,
+        SigmaB2 = 0.05,
+        Depth = 3,
+        Width = NetworkWidth.Fixed(64),
+        Epochs = 1,
+        LearningRate = 0.01,
+        Threshold = 0.3,
+        TrainSamples = 3000,
+        Seed = 5,
+        Device = Entropy.MLNet.Runtime.DeviceKind.Cpu,
+    };
+
+    [TestMethod]
+    public void Train_ShallowNetOneEpoch_AboveChanceAndDeterministic()
+    {
+        GroundTruthResult a = GroundTruthTrainer.Train(Train, Test, Shallow());
+        GroundTruthResult b = GroundTruthTrainer.Train(Train, Test, Shallow());
+
+        Assert.HasCount(1, a.TestAccuracy);
+        Assert.IsGreaterThan(0.3, a.TestAccuracy[0]); // chance is 0.1
+        Assert.IsTrue(a.Trainable);
+        Assert.AreEqual(3000, a.TrainSamples);
+        Assert.AreEqual(500, a.TestSamples);
+        CollectionAssert.AreEqual(a.TestAccuracy, b.TestAccuracy);
+        CollectionAssert.AreEqual(a.TrainLoss, b.TrainLoss);
+    }
+
+    [TestMethod]
+    public void Train_EarlyExit_StopsAtFirstEpochAboveThreshold()
+    {
+        var options = Shallow() with { Epochs = 3, Threshold = 0.2 };
+
+        GroundTruthResult result = GroundTruthTrainer.Train(Train, Test, options);
+
+        Assert.AreEqual(1, result.EpochsRun);
+        Assert.IsTrue(result.Trainable);
+    }
+
+    [TestMethod]
+    public void Train_UnreachableThreshold_NotTrainableAfterBudget()
+    {
+        var options = Shallow() with { Threshold = 1.0, TrainSamples = 500 };
+
+        GroundTruthResult result = GroundTruthTrainer.Train(Train, Test, options);
+
+        Assert.IsFalse(result.Trainable);
+        Assert.AreEqual(1, result.EpochsRun);
+    }
+
+    [TestMethod]
+    public void Train_Cancelled_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsExactly<OperationCanceledException>(() => GroundTruthTrainer.Train(Train, Test, Shallow(), null, cts.Token));
+    }
+
+    [TestMethod]
+    public void Train_BadOptions_NameTheOption()
+    {
+        Assert.AreEqual("SigmaW2", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { SigmaW2 = 0 })).ParamName);
+        Assert.AreEqual("SigmaB2", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { SigmaB2 = -1 })).ParamName);
+        Assert.AreEqual("Depth", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { Depth = 1 })).ParamName);
+        Assert.AreEqual("Threshold", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { Threshold = 1.5 })).ParamName);
+        Assert.ThrowsExactly<ArgumentException>(() => GroundTruthOptions.ParseOptimizer("rmsprop"));
+    }
+
+    [TestMethod]
+    public void Defaults_Mnist_StatedWithReason()
+    {
+        var d = GroundTruthDefaults.For("MNIST");
+        Assert.AreEqual(2, d.Epochs);
+        Assert.AreEqual(0.5, d.Threshold);
+        Assert.AreEqual(0.01, d.LearningRate);
+        StringAssert.Contains(d.Rationale, "chance");
+        Assert.AreEqual(10, GroundTruthDefaults.For("cifar10-gray").Epochs);
+    }
+}
