@@ -85,9 +85,9 @@ public static class ModelBuilderStyleSample
     }
 
     /// <summary>Prints one line per finished probe, on the calling thread.</summary>
-    private sealed class ProbeLog(TextWriter output) : IProgress<SweepProgress>
+    private sealed class ProbeLog(TextWriter output) : IProgress<TrainabilitySweepProgress>
     {
-        public void Report(SweepProgress value)
+        public void Report(TrainabilitySweepProgress value)
         {
             if (value.Probe is null)
             {

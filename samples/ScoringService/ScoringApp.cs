@@ -110,10 +110,10 @@ public sealed class ConfigurationScore
     /// <summary>Mean-field ξ_c (null when not finite).</summary>
     public float? XiC { get; set; }
 
-    /// <summary>The sweep's score, min(1, Cutoff / Depth).</summary>
+    /// <summary>The sweep's trainability score in (0, 1), above ½ when predicted trainable.</summary>
     public float ProbeScore { get; set; }
 
-    /// <summary>Depth ≤ Cutoff.</summary>
+    /// <summary>Cutoff ≥ Depth.</summary>
     public bool PredictedTrainable { get; set; }
 
     /// <summary>Calibrated probability that the configuration trains (predictor models only).</summary>

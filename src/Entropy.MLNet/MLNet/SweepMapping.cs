@@ -8,7 +8,7 @@ namespace Entropy.MLNet.MLNet;
 
 /// <summary>A network configuration as the sweep reads it (columns <c>SigmaW2</c>, <c>SigmaB2</c>, <c>Depth</c>).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public class SweepConfiguration
+public class SweepMappingInput
 {
     /// <summary>Weight variance σ_w².</summary>
     public float SigmaW2 { get; set; }
@@ -22,7 +22,7 @@ public class SweepConfiguration
 
 /// <summary>A configuration with an <c>Activation</c> column.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class SweepConfigurationWithActivation : SweepConfiguration
+public sealed class SweepMappingInputWithActivation : SweepMappingInput
 {
     /// <summary>Activation name (tanh, relu, …).</summary>
     public string Activation { get; set; } = "";
@@ -30,7 +30,7 @@ public sealed class SweepConfigurationWithActivation : SweepConfiguration
 
 /// <summary>The columns the sweep adds.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class SweepOutput
+public sealed class SweepMappingOutput
 {
     /// <summary>Predicted maximum trainable depth.</summary>
     public float Cutoff { get; set; }
@@ -39,10 +39,10 @@ public sealed class SweepOutput
     [VectorType]
     public float[] EntropyCurve { get; set; } = [];
 
-    /// <summary>min(1, Cutoff / Depth).</summary>
+    /// <summary>Trainability score in (0, 1) (see <see cref="SweepPrediction"/>).</summary>
     public float Score { get; set; }
 
-    /// <summary>Depth ≤ Cutoff.</summary>
+    /// <summary>Cutoff ≥ Depth.</summary>
     public bool PredictedTrainable { get; set; }
 
     /// <summary>Mean-field ξ_c.</summary>
@@ -57,12 +57,12 @@ internal sealed class SweepMapping(SweepTable table)
 
     public SweepTable Table { get; } = table;
 
-    public void Map(SweepConfiguration input, SweepOutput output) => Fill(Table.Predict(input.SigmaW2, input.SigmaB2, input.Depth, null), output);
+    public void Map(SweepMappingInput input, SweepMappingOutput output) => Fill(Table.Predict(input.SigmaW2, input.SigmaB2, input.Depth, null), output);
 
-    public void MapWithActivation(SweepConfigurationWithActivation input, SweepOutput output) =>
+    public void MapWithActivation(SweepMappingInputWithActivation input, SweepMappingOutput output) =>
         Fill(Table.Predict(input.SigmaW2, input.SigmaB2, input.Depth, input.Activation), output);
 
-    private static void Fill(SweepPrediction p, SweepOutput output)
+    private static void Fill(SweepPrediction p, SweepMappingOutput output)
     {
         output.Cutoff = p.Cutoff;
         output.EntropyCurve = p.EntropyCurve;
@@ -75,18 +75,18 @@ internal sealed class SweepMapping(SweepTable table)
 /// <summary>Rebuilds the sweep mapping (no Activation column) when ML.NET loads a model.</summary>
 [CustomMappingFactoryAttribute(SweepMapping.ContractName)]
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class TrainabilitySweepMappingFactory : CustomMappingFactory<SweepConfiguration, SweepOutput>
+public sealed class TrainabilitySweepMappingFactory : CustomMappingFactory<SweepMappingInput, SweepMappingOutput>
 {
     /// <inheritdoc />
-    public override Action<SweepConfiguration, SweepOutput> GetMapping() => StagedArtifacts.Take<SweepMapping>(SweepMapping.ContractName).Map;
+    public override Action<SweepMappingInput, SweepMappingOutput> GetMapping() => StagedArtifacts.Take<SweepMapping>(SweepMapping.ContractName).Map;
 }
 
 /// <summary>Rebuilds the sweep mapping (with an Activation column) when ML.NET loads a model.</summary>
 [CustomMappingFactoryAttribute(SweepMapping.ContractNameWithActivation)]
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class TrainabilitySweepActivationMappingFactory : CustomMappingFactory<SweepConfigurationWithActivation, SweepOutput>
+public sealed class TrainabilitySweepActivationMappingFactory : CustomMappingFactory<SweepMappingInputWithActivation, SweepMappingOutput>
 {
     /// <inheritdoc />
-    public override Action<SweepConfigurationWithActivation, SweepOutput> GetMapping() =>
+    public override Action<SweepMappingInputWithActivation, SweepMappingOutput> GetMapping() =>
         StagedArtifacts.Take<SweepMapping>(SweepMapping.ContractNameWithActivation).MapWithActivation;
 }

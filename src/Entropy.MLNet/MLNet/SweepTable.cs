@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Entropy.MLNet.Probe;
+using Entropy.MLNet.Sweep;
+using Entropy.MLNet.Theory;
 
 // Exceptions name the column, option or context setting at fault (not a method parameter), as ML.NET does.
 #pragma warning disable CA2208
@@ -118,9 +120,9 @@ public sealed class SweepTable
             curve[i] = (float)(a.Curve[i] + (t * (b.Curve[i] - a.Curve[i])));
         }
         float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
-        float score = cutoff >= depth ? 1f : cutoff / depth;
-        double xi = _xi.GetOrAdd((sigmaW2, sigmaB2, act), key => MeanFieldXi.XiC(key.Item1, key.Item2, key.Item3));
-        return new SweepPrediction(cutoff, curve, score, depth <= cutoff, (float)xi);
+        float score = (float)TrainabilityScore.Score((double)cutoff, depth);
+        double xi = _xi.GetOrAdd((sigmaW2, sigmaB2, act), key => MeanFieldTheory.ForActivation(key.Item3).Evaluate(key.Item1, key.Item2).XiC);
+        return new SweepPrediction(cutoff, curve, score, cutoff >= depth, (float)xi);
     }
 
     /// <summary>Checks a table read from a file; throws <see cref="InvalidDataException"/>.</summary>
@@ -166,7 +168,7 @@ public sealed class SweepTable
 /// <summary>The sweep's prediction for one configuration.</summary>
 /// <param name="Cutoff">Predicted maximum trainable depth (interpolated along σ_w²).</param>
 /// <param name="EntropyCurve">Median relative entropy per probe layer (interpolated).</param>
-/// <param name="Score">min(1, Cutoff / Depth): the share of the requested depth within the predicted trainable depth.</param>
-/// <param name="PredictedTrainable">Depth ≤ Cutoff.</param>
-/// <param name="XiC">Mean-field correlation depth scale ξ_c (tanh; NaN otherwise).</param>
+/// <param name="Score">The project's trainability score in (0, 1) of Depth against Cutoff (<see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when predicted trainable.</param>
+/// <param name="PredictedTrainable">Cutoff ≥ Depth (<see cref="TrainabilityScore.PredictedTrainable"/>).</param>
+/// <param name="XiC">Mean-field correlation depth scale ξ_c (<see cref="MeanFieldTheory"/>; +∞ on the critical line).</param>
 public sealed record SweepPrediction(float Cutoff, float[] EntropyCurve, float Score, bool PredictedTrainable, float XiC);

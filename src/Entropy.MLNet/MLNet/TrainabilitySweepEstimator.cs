@@ -87,14 +87,14 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
             var g = grid[i];
             int done = i;
             var progress = _options.Progress is { } p
-                ? new InlineProgress<ProbeProgress>(pp => p.Report(new SweepProgress(done, grid.Count, g.W, g.B, g.A.Name, pp)))
+                ? new InlineProgress<ProbeProgress>(pp => p.Report(new TrainabilitySweepProgress(done, grid.Count, g.W, g.B, g.A.Name, pp)))
                 : null;
             ProbeResult result = ReconstructionProbe.Run(train, test, probeOptions[i], progress, ct);
             table.CurveLength = result.MedianRelativeEntropy.Length;
             table.Points.Add(new SweepPoint { SigmaW2 = g.W, SigmaB2 = g.B, Activation = g.A.Name, Cutoff = result.Cutoff, Curve = result.MedianRelativeEntropy });
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                 $"σ_w² = {g.W}, σ_b² = {g.B}, {g.A.Name}: cutoff {result.Cutoff} of {table.CurveLength} ({result.TrainSeconds:F2} s)."));
-            _options.Progress?.Report(new SweepProgress(i + 1, grid.Count, g.W, g.B, g.A.Name, null));
+            _options.Progress?.Report(new TrainabilitySweepProgress(i + 1, grid.Count, g.W, g.B, g.A.Name, null));
         }
         return TrainabilitySweepTransformer.Create(_env.Context, table);
     }

@@ -13,7 +13,7 @@ namespace Entropy.MLNet.MLNet;
 /// <param name="SigmaB2">σ_b² of the current point.</param>
 /// <param name="Activation">Activation of the current point.</param>
 /// <param name="Probe">The current probe's progress, when known.</param>
-public sealed record SweepProgress(int Done, int Total, double SigmaW2, double SigmaB2, string Activation, ProbeProgress? Probe);
+public sealed record TrainabilitySweepProgress(int Done, int Total, double SigmaW2, double SigmaB2, string Activation, ProbeProgress? Probe);
 
 /// <summary>Settings of <see cref="TrainabilitySweepEstimator"/>: the image column, the configuration grid and the probe settings.</summary>
 public sealed class TrainabilitySweepOptions
@@ -73,7 +73,7 @@ public sealed class TrainabilitySweepOptions
     public int? Threads { get; set; }
 
     /// <summary>Progress per grid point and batch.</summary>
-    public IProgress<SweepProgress>? Progress { get; set; }
+    public IProgress<TrainabilitySweepProgress>? Progress { get; set; }
 
     /// <summary>Cancels <c>Fit</c> between batches.</summary>
     public CancellationToken CancellationToken { get; set; }

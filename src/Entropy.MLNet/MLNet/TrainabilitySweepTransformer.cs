@@ -6,8 +6,8 @@ namespace Entropy.MLNet.MLNet;
 /// <summary>
 /// A fitted trainability sweep as an ML.NET transformer over configurations. Input columns: <c>SigmaW2</c> (Single),
 /// <c>SigmaB2</c> (Single), <c>Depth</c> (Int32) and optionally <c>Activation</c> (Text). Added columns:
-/// <c>Cutoff</c> (Single), <c>EntropyCurve</c> (vector of Single), <c>Score</c> (Single, min(1, Cutoff / Depth)),
-/// <c>PredictedTrainable</c> (Boolean, Depth ≤ Cutoff) and <c>XiC</c> (Single, mean-field ξ_c).
+/// <c>Cutoff</c> (Single), <c>EntropyCurve</c> (vector of Single), <c>Score</c> (Single, the project's trainability score in (0, 1)),
+/// <c>PredictedTrainable</c> (Boolean, Cutoff ≥ Depth) and <c>XiC</c> (Single, mean-field ξ_c).
 /// <para>
 /// Between grid points σ_w² is interpolated linearly (cutoff and curve); a σ_w² outside the fitted range, a σ_b² or an
 /// activation not in the grid is rejected with an <see cref="ArgumentOutOfRangeException"/> naming the column (ML.NET
@@ -94,8 +94,8 @@ public sealed class TrainabilitySweepTransformer : ITransformer
     }
 
     internal static IEstimator<ITransformer> BuildInner(MLContext context, SweepMapping mapping, bool activation) => activation
-        ? context.Transforms.CustomMapping<SweepConfigurationWithActivation, SweepOutput>(mapping.MapWithActivation, SweepMapping.ContractNameWithActivation)
-        : context.Transforms.CustomMapping<SweepConfiguration, SweepOutput>(mapping.Map, SweepMapping.ContractName);
+        ? context.Transforms.CustomMapping<SweepMappingInputWithActivation, SweepMappingOutput>(mapping.MapWithActivation, SweepMapping.ContractNameWithActivation)
+        : context.Transforms.CustomMapping<SweepMappingInput, SweepMappingOutput>(mapping.Map, SweepMapping.ContractName);
 
     private ITransformer For(DataViewSchema schema)
     {
@@ -117,8 +117,8 @@ public sealed class TrainabilitySweepTransformer : ITransformer
         // CustomMapping is trivial to fit: an empty view of the right schema is enough.
         var estimator = BuildInner(_context, Mapping, activation);
         IDataView empty = activation
-            ? _context.Data.LoadFromEnumerable(Array.Empty<SweepConfigurationWithActivation>())
-            : _context.Data.LoadFromEnumerable(Array.Empty<SweepConfiguration>());
+            ? _context.Data.LoadFromEnumerable(Array.Empty<SweepMappingInputWithActivation>())
+            : _context.Data.LoadFromEnumerable(Array.Empty<SweepMappingInput>());
         return estimator.Fit(empty);
     }
 }

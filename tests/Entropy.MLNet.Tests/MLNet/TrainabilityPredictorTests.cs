@@ -1,5 +1,6 @@
 using Entropy.MLNet.MLNet;
 using Entropy.MLNet.ModelHost;
+using Entropy.MLNet.Theory;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -40,7 +41,7 @@ public sealed class TrainabilityPredictorTests
         for (int i = 0; i <= 20; i++)
         {
             float w = 0.5f + (i * 0.125f);
-            double xi = MeanFieldXi.XiC(w, 0.05f, "tanh");
+            double xi = MeanFieldTheory.Tanh.Evaluate(w, 0.05f).XiC;
             for (int depth = 2; depth <= 40; depth += 2)
             {
                 rows.Add(new ConfigurationInput { SigmaW2 = w, SigmaB2 = 0.05f, Depth = depth, Label = depth <= 6 * xi });
@@ -75,7 +76,7 @@ public sealed class TrainabilityPredictorTests
         var scored = ml.Data.CreateEnumerable<Scored>(predictions, false).ToList();
         Assert.IsTrue(scored.All(s => s.Probability is >= 0 and <= 1));
         Assert.IsTrue(scored.All(s => s.PredictedLabel == (s.Probability > 0.5f)));
-        Assert.IsTrue(scored.All(s => s.ProbeScore is >= 0 and <= 1), "the sweep's score stays as ProbeScore");
+        Assert.IsTrue(scored.All(s => s.ProbeScore is > 0 and < 1), "the sweep's score stays as ProbeScore");
     }
 
     [TestMethod]

@@ -1,6 +1,8 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
 using Entropy.MLNet.MLNet;
 using Entropy.MLNet.ModelHost;
+using Entropy.MLNet.Sweep;
+using Entropy.MLNet.Theory;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -91,11 +93,11 @@ public sealed class TrainabilitySweepTests
 
         Assert.AreEqual(point.Cutoff, rows[0].Cutoff);
         CollectionAssert.AreEqual(point.Curve, rows[0].EntropyCurve);
-        Assert.AreEqual(point.Cutoff >= 3 ? 1f : point.Cutoff / 3f, rows[0].Score);
+        Assert.AreEqual((float)TrainabilityScore.Score(point.Cutoff, 3), rows[0].Score);
         Assert.AreEqual(3 <= point.Cutoff, rows[0].PredictedTrainable);
         Assert.IsFalse(rows[1].PredictedTrainable);
-        Assert.AreEqual(point.Cutoff / 1000f, rows[1].Score, 1e-7f);
-        Assert.AreEqual((float)MeanFieldXi.XiC(1.5f, 0.05f, "tanh"), rows[0].XiC);
+        Assert.IsLessThan(0.5f, rows[1].Score);
+        Assert.AreEqual((float)MeanFieldTheory.Tanh.Evaluate(1.5f, 0.05f).XiC, rows[0].XiC);
     }
 
     [TestMethod]
@@ -178,9 +180,9 @@ public sealed class TrainabilitySweepTests
     public void Fit_BadOptionsOrImageColumn_ThrowBeforeAnyProbe()
     {
         var ml = new MLContext(seed: 1);
-        var reports = new List<SweepProgress>();
+        var reports = new List<TrainabilitySweepProgress>();
         var options = Options();
-        options.Progress = new SyncProgress<SweepProgress>(reports.Add);
+        options.Progress = new SyncProgress<TrainabilitySweepProgress>(reports.Add);
         options.InputColumnName = "Image";
         var unknown = Options();
         unknown.Activations = ["tanh", "swishy"];
