@@ -47,7 +47,7 @@ public sealed class SampleSmokeTests
         string dir = MLNetFixtures.TempDirectory("model-builder");
         var output = new StringWriter();
 
-        int code = ModelBuilderStyleSample.Run(["--out", dir, "--images", "160", "--probe-depth", "6", "--width", "24"], output);
+        int code = ModelBuilderStyleSample.Run(["--out", dir, "--images", "160", "--probe-depth", "6", "--width", "24", "--labels", "mean-field"], output);
 
         Assert.AreEqual(0, code, output.ToString());
         string text = output.ToString();
