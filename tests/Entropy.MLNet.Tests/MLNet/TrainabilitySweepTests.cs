@@ -196,6 +196,31 @@ public sealed class TrainabilitySweepTests
     }
 
     [TestMethod]
+    public void Fit_ReportsProgressPerGridPointAndLogs_AndHonoursCancellation()
+    {
+        var ml = new MLContext(seed: 2);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) { messages.Add(e.Message); } };
+        var reports = new List<TrainabilitySweepProgress>();
+        var options = Options();
+        options.SigmaW2 = [1.0, 2.0];
+        options.Progress = new SyncProgress<TrainabilitySweepProgress>(reports.Add);
+
+        var sweep = ml.Trainability().Sweep(options).Fit(MLNetFixtures.Images(80).ToDataView());
+
+        Assert.HasCount(2, sweep.Table.Points);
+        CollectionAssert.AreEqual(new[] { 1, 2 }, reports.Where(r => r.Probe is null).Select(r => r.Done).ToArray());
+        Assert.IsTrue(reports.Any(r => r.Probe is { Phase: Entropy.MLNet.Probe.ProbePhase.Training }));
+        Assert.IsTrue(messages.Any(m => m.Contains("Trainability sweep: 2 grid points", StringComparison.Ordinal)), string.Join("\n", messages));
+
+        using var cts = new CancellationTokenSource();
+        var cancelled = Options();
+        cancelled.CancellationToken = cts.Token;
+        cancelled.Progress = new SyncProgress<TrainabilitySweepProgress>(r => { if (r.Probe is { Phase: Entropy.MLNet.Probe.ProbePhase.Training, Batch: > 0 }) { cts.Cancel(); } });
+        Assert.ThrowsExactly<OperationCanceledException>(() => ml.Trainability().Sweep(cancelled).Fit(MLNetFixtures.Images(80).ToDataView()));
+    }
+
+    [TestMethod]
     public void PredictionEngine_EqualsBatchScoring()
     {
         var ml = new MLContext();
