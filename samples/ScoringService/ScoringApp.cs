@@ -169,7 +169,14 @@ public sealed class ConfigurationScorer
         IDataView input = _takesActivation ? _ml.Data.LoadFromEnumerable(rows) : _ml.Data.LoadFromEnumerable(rows.Select(r => new RowNoActivation { SigmaW2 = r.SigmaW2, SigmaB2 = r.SigmaB2, Depth = r.Depth }));
         try
         {
-            return Read(_model.Transform(input), items.Count);
+            var scores = Read(_model.Transform(input), items.Count);
+            // Echo the request's values, not their Single rounding (the model's columns are Single).
+            for (int i = 0; i < scores.Count; i++)
+            {
+                scores[i].SigmaW2 = items[i]!.SigmaW2!.Value;
+                scores[i].SigmaB2 = items[i]!.SigmaB2!.Value;
+            }
+            return scores;
         }
         catch (Exception ex) when (Inner(ex) is ArgumentException inner)
         {

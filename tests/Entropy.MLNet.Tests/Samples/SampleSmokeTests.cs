@@ -85,6 +85,7 @@ public sealed class SampleSmokeTests
         {
             var expected = sweep.Predict(body[i].sigmaW2, (float)body[i].sigmaB2, body[i].depth);
             Assert.AreEqual(expected.Cutoff, scores[i].GetProperty("cutoff").GetSingle());
+            Assert.AreEqual(body[i].sigmaB2, scores[i].GetProperty("sigmaB2").GetDouble());
             Assert.AreEqual(expected.PredictedTrainable, scores[i].GetProperty("predictedTrainable").GetBoolean());
             float p = scores[i].GetProperty("probability").GetSingle();
             Assert.IsTrue(p is >= 0 and <= 1);
