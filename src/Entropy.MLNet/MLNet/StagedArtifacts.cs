@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+
+namespace Entropy.MLNet.MLNet;
+
+/// <summary>
+/// Hands the state that ML.NET cannot save (TorchSharp weights, sweep tables) to the mapping factories ML.NET creates
+/// with a parameterless constructor while it loads a model. <see cref="TrainabilityModel.Load(Microsoft.ML.MLContext, string, out Microsoft.ML.DataViewSchema)"/>
+/// stages one artifact per component, in chain order, under <see cref="LoadGate"/>; each factory takes the next one of
+/// its contract. A factory that finds nothing staged (a plain <c>mlContext.Model.Load</c>) fails with a clear message.
+/// </summary>
+internal static class StagedArtifacts
+{
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<object>> Queues = new(StringComparer.Ordinal);
+
+    /// <summary>Serialises loads, so that concurrent loads cannot take each other's artifacts.</summary>
+    public static readonly Lock LoadGate = new();
+
+    public static void Stage(string contract, object artifact) =>
+        Queues.GetOrAdd(contract, _ => new ConcurrentQueue<object>()).Enqueue(artifact);
+
+    public static T Take<T>(string contract)
+    {
+        if (Queues.TryGetValue(contract, out var queue) && queue.TryDequeue(out object? artifact))
+        {
+            return (T)artifact;
+        }
+        throw new InvalidOperationException(
+            $"No saved state was staged for the ML.NET mapping '{contract}'. Load models that contain Entropy.MLNet components with " +
+            "TrainabilityModel.Load(mlContext, path, out schema), not mlContext.Model.Load: the TorchSharp weights and sweep tables travel as extra entries of the .zip.");
+    }
+
+    /// <summary>Drops whatever a failed load left behind.</summary>
+    public static void Clear()
+    {
+        foreach (var queue in Queues.Values)
+        {
+            queue.Clear();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Entropy.MLNet.Probe;
+using Entropy.MLNet.Sweep;
+using Entropy.MLNet.Theory;
+
+// Exceptions name the column, option or context setting at fault (not a method parameter), as ML.NET does.
+#pragma warning disable CA2208
+
+namespace Entropy.MLNet.MLNet;
+
+/// <summary>One fitted grid point of a sweep: the probe's cutoff and median entropy curve at (σ_w², σ_b², activation).</summary>
+public sealed class SweepPoint
+{
+    /// <summary>Weight variance σ_w².</summary>
+    public double SigmaW2 { get; set; }
+
+    /// <summary>Bias variance σ_b².</summary>
+    public double SigmaB2 { get; set; }
+
+    /// <summary>Activation name.</summary>
+    public string Activation { get; set; } = "tanh";
+
+    /// <summary>The probe's cutoff (predicted maximum trainable depth), as <see cref="ProbeResult.Cutoff"/>.</summary>
+    public int Cutoff { get; set; }
+
+    /// <summary>Median relative entropy per curve layer (nats), as <see cref="ProbeResult.MedianRelativeEntropy"/>.</summary>
+#pragma warning disable CA1819 // A serialised record.
+    public float[] Curve { get; set; } = [];
+#pragma warning restore CA1819
+}
+
+/// <summary>What a trainability sweep learned: one <see cref="SweepPoint"/> per grid point, and how to read between them.</summary>
+public sealed class SweepTable
+{
+    /// <summary>Version of this table's format.</summary>
+    public int Version { get; set; } = 1;
+
+    /// <summary>Depth of the probe networks (the deepest configuration the table can judge is its curve length).</summary>
+    public int ProbeDepth { get; set; }
+
+    /// <summary>Curve points per grid point.</summary>
+    public int CurveLength { get; set; }
+
+    /// <summary>The cutoff tolerance used.</summary>
+    public double CutoffTolerance { get; set; }
+
+    /// <summary>Width rule of the probe networks.</summary>
+    public string Width { get; set; } = "wide";
+
+    /// <summary>The grid points.</summary>
+#pragma warning disable CA2227 // Serialised.
+    public List<SweepPoint> Points { get; set; } = [];
+#pragma warning restore CA2227
+
+    private readonly ConcurrentDictionary<(double, double, string), double> _xi = new();
+
+    /// <summary>
+    /// Predicts one configuration. σ_b² and the activation must be on the grid; σ_w² is interpolated linearly between
+    /// the two neighbouring grid values (cutoff and curve), and must lie inside the grid's σ_w² range.
+    /// </summary>
+    /// <param name="sigmaW2">σ_w² of the configuration.</param>
+    /// <param name="sigmaB2">σ_b² of the configuration.</param>
+    /// <param name="depth">Depth L of the network to judge (at least 1).</param>
+    /// <param name="activation">Activation; null when the grid has a single one.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside the fitted grid (the parameter name says which).</exception>
+    public SweepPrediction Predict(double sigmaW2, double sigmaB2, int depth, string? activation)
+    {
+        if (depth < 1)
+        {
+            throw new ArgumentOutOfRangeException("Depth", depth, $"Depth must be at least 1; got {depth}.");
+        }
+        if (!double.IsFinite(sigmaW2) || !double.IsFinite(sigmaB2))
+        {
+            throw new ArgumentOutOfRangeException(double.IsFinite(sigmaW2) ? "SigmaB2" : "SigmaW2", "SigmaW2 and SigmaB2 must be finite numbers.");
+        }
+        var activations = Points.Select(p => p.Activation).Distinct(StringComparer.Ordinal).ToList();
+        string act;
+        if (string.IsNullOrWhiteSpace(activation))
+        {
+            if (activations.Count != 1)
+            {
+                throw new ArgumentOutOfRangeException("Activation", activation, $"The sweep was fitted for several activations ({string.Join(", ", activations)}); give an Activation column.");
+            }
+            act = activations[0];
+        }
+        else
+        {
+            act = activation.Trim().ToLowerInvariant();
+            if (!activations.Contains(act))
+            {
+                throw new ArgumentOutOfRangeException("Activation", activation, $"Activation '{activation}' is not in the fitted grid ({string.Join(", ", activations)}).");
+            }
+        }
+        var sameActivation = Points.Where(p => p.Activation == act).ToList();
+        var row = sameActivation.Where(p => Same(p.SigmaB2, sigmaB2)).OrderBy(p => p.SigmaW2).ToList();
+        if (row.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException("SigmaB2", sigmaB2, string.Create(CultureInfo.InvariantCulture,
+                $"σ_b² = {sigmaB2} is not in the fitted grid (σ_b² values: {string.Join(", ", sameActivation.Select(p => p.SigmaB2).Distinct())}); the sweep interpolates along σ_w² only."));
+        }
+        double lo = row[0].SigmaW2;
+        double hi = row[^1].SigmaW2;
+        if (sigmaW2 < lo - Tolerance(lo) || sigmaW2 > hi + Tolerance(hi))
+        {
+            throw new ArgumentOutOfRangeException("SigmaW2", sigmaW2, string.Create(CultureInfo.InvariantCulture,
+                $"σ_w² = {sigmaW2} is outside the fitted grid's range [{lo}, {hi}] (σ_b² = {sigmaB2}, {act}); refit the sweep with a wider σ_w² grid."));
+        }
+        int k = 0;
+        while (k + 1 < row.Count && row[k + 1].SigmaW2 < sigmaW2)
+        {
+            k++;
+        }
+        SweepPoint a = row[k];
+        SweepPoint b = k + 1 < row.Count ? row[k + 1] : a;
+        double t = b.SigmaW2 > a.SigmaW2 ? Math.Clamp((sigmaW2 - a.SigmaW2) / (b.SigmaW2 - a.SigmaW2), 0, 1) : 0;
+        var curve = new float[CurveLength];
+        for (int i = 0; i < curve.Length; i++)
+        {
+            curve[i] = (float)(a.Curve[i] + (t * (b.Curve[i] - a.Curve[i])));
+        }
+        float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
+        float score = (float)TrainabilityScore.Score((double)cutoff, depth);
+        double xi = _xi.GetOrAdd((sigmaW2, sigmaB2, act), key => MeanFieldTheory.ForActivation(key.Item3).Evaluate(key.Item1, key.Item2).XiC);
+        return new SweepPrediction(cutoff, curve, score, cutoff >= depth, (float)xi);
+    }
+
+    /// <summary>Checks a table read from a file; throws <see cref="InvalidDataException"/>.</summary>
+    internal void Check()
+    {
+        if (Version != 1)
+        {
+            throw new InvalidDataException($"sweep table version {Version} is not supported (expected 1).");
+        }
+        if (Points is null || Points.Count == 0 || CurveLength < 1 || ProbeDepth < 2)
+        {
+            throw new InvalidDataException("the sweep table is empty or has no curve length.");
+        }
+        foreach (var p in Points)
+        {
+            if (p is null || p.Curve is null || p.Curve.Length != CurveLength || !double.IsFinite(p.SigmaW2) || !double.IsFinite(p.SigmaB2)
+                || p.Cutoff < 0 || p.Cutoff > CurveLength || string.IsNullOrWhiteSpace(p.Activation))
+            {
+                throw new InvalidDataException("a sweep point is inconsistent (curve length, σ values, cutoff or activation).");
+            }
+        }
+    }
+
+    internal object Descriptor() => new
+    {
+        Version,
+        Kind = "trainability-sweep",
+        ProbeDepth,
+        CurveLength,
+        CutoffTolerance,
+        Width,
+        SigmaW2 = Points.Select(p => p.SigmaW2).Distinct().Order().ToArray(),
+        SigmaB2 = Points.Select(p => p.SigmaB2).Distinct().Order().ToArray(),
+        Activations = Points.Select(p => p.Activation).Distinct().ToArray(),
+    };
+
+    private static bool Same(double a, double b) => Math.Abs(a - b) <= Tolerance(a);
+
+    // Configurations arrive as Single columns: accept the grid value's float rounding.
+    private static double Tolerance(double v) => 1e-6 * Math.Max(1, Math.Abs(v));
+}
+
+/// <summary>The sweep's prediction for one configuration.</summary>
+/// <param name="Cutoff">Predicted maximum trainable depth (interpolated along σ_w²).</param>
+/// <param name="EntropyCurve">Median relative entropy per probe layer (interpolated).</param>
+/// <param name="Score">The project's trainability score in (0, 1) of Depth against Cutoff (<see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when predicted trainable.</param>
+/// <param name="PredictedTrainable">Cutoff ≥ Depth (<see cref="TrainabilityScore.PredictedTrainable"/>).</param>
+/// <param name="XiC">Mean-field correlation depth scale ξ_c (<see cref="MeanFieldTheory"/>; +∞ on the critical line).</param>
+public sealed record SweepPrediction(float Cutoff, float[] EntropyCurve, float Score, bool PredictedTrainable, float XiC);

@@ -1,0 +1,382 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Entropy.MLNet.Probe;
+using Microsoft.ML;
+
+namespace Entropy.MLNet.MLNet;
+
+/// <summary>
+/// One-file persistence for ML.NET models that contain Entropy.MLNet components. <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
+/// writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
+/// manifest, one architecture descriptor per component and its state (TorchSharp weights for a probe, the fitted table
+/// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (every entry name
+/// stays inside the archive, sizes are capped before anything is allocated, the format version is known, every listed
+/// entry exists), then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c>. Nothing is
+/// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem.
+/// </summary>
+public static class TrainabilityModel
+{
+    /// <summary>The format name in the manifest.</summary>
+    public const string FormatName = "entropy-mlnet-model";
+
+    /// <summary>The manifest version this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Folder of the extra entries inside the .zip.</summary>
+    public const string EntryPrefix = "Entropy.MLNet/";
+
+    /// <summary>Name of the manifest entry.</summary>
+    public const string ManifestEntry = EntryPrefix + "manifest.json";
+
+    /// <summary>Largest manifest, descriptor or sweep table accepted (1 MiB).</summary>
+    public const long MaxDescriptorBytes = 1L << 20;
+
+    /// <summary>Largest weights entry accepted (1 GiB); each probe's entry is also capped at what its architecture can need.</summary>
+    public const long MaxWeightsBytes = 1L << 30;
+
+    /// <summary>Largest total uncompressed size of all entries accepted (2 GiB).</summary>
+    public const long MaxArchiveBytes = 2L << 30;
+
+    internal const string ProbeKind = "reconstruction-probe";
+    internal const string SweepKind = "trainability-sweep";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    /// <summary>Saves <paramref name="model"/> (any chain) and the state of every Entropy.MLNet component in it to one .zip.</summary>
+    /// <param name="context">The ML.NET context.</param>
+    /// <param name="model">The fitted model: a single transformer or a chain.</param>
+    /// <param name="inputSchema">Schema of the data the model takes.</param>
+    /// <param name="path">The .zip to write (replaced when it exists).</param>
+    public static void Save(MLContext context, ITransformer model, DataViewSchema inputSchema, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        // Propagating the schema checks it and lets each component settle on the mapping it will save.
+        model.GetOutputSchema(inputSchema);
+        context.Model.Save(model, inputSchema, path);
+        var manifest = new Manifest { Format = FormatName, Version = FormatVersion };
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        int index = 0;
+        foreach (var component in Flatten(model))
+        {
+            string folder = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EntryPrefix}{index:D3}/");
+            switch (component)
+            {
+                case ReconstructionProbeTransformer probe:
+                {
+                    var descriptor = new ProbeDescriptor
+                    {
+                        Version = 1,
+                        InputSize = probe.Model.InputSize,
+                        ImageShape = probe.Model.ImageShape,
+                        LayerSizes = [.. probe.Model.Network.LayerSizes],
+                        Activation = probe.Model.Options.Activation.Name,
+                        SigmaW2 = probe.Model.Options.SigmaW2,
+                        SigmaB2 = probe.Model.Options.SigmaB2,
+                        CurveLength = probe.Model.CurveLength,
+                        ReconstructionLayers = [.. probe.ReconstructionLayers],
+                    };
+                    Write(zip, folder + "descriptor.json", JsonSerializer.SerializeToUtf8Bytes(descriptor, Json));
+                    using (var stream = zip.CreateEntry(folder + "weights.bin", CompressionLevel.Fastest).Open())
+                    {
+                        probe.Model.Save(stream);
+                    }
+                    manifest.Components.Add(new ComponentEntry { Kind = ProbeKind, Contract = ProbeMapping.ContractName, Descriptor = folder + "descriptor.json", State = folder + "weights.bin" });
+                    break;
+                }
+                case TrainabilitySweepTransformer sweep:
+                {
+                    Write(zip, folder + "descriptor.json", JsonSerializer.SerializeToUtf8Bytes(sweep.Table.Descriptor(), Json));
+                    Write(zip, folder + "sweep.json", JsonSerializer.SerializeToUtf8Bytes(sweep.Table, Json));
+                    manifest.Components.Add(new ComponentEntry { Kind = SweepKind, Contract = sweep.ContractName, Descriptor = folder + "descriptor.json", State = folder + "sweep.json" });
+                    break;
+                }
+                default:
+                    continue;
+            }
+            index++;
+        }
+        Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+    }
+
+    /// <summary>Loads a model written by <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/> (also a plain ML.NET model without our components).</summary>
+    /// <param name="context">The ML.NET context (its <c>GpuDeviceId</c>/<c>FallbackToCpu</c> choose the device of loaded probes).</param>
+    /// <param name="path">The .zip.</param>
+    /// <param name="inputSchema">The schema the model expects.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid model (truncated, missing or oversized entry, unknown version, entry path leaving the archive, bad weights).</exception>
+    public static ITransformer Load(MLContext context, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        }
+        var staged = new List<(string Contract, object State)>();
+        try
+        {
+            using (var zip = OpenArchive(path))
+            {
+                CheckEntries(zip, path);
+                if (zip.GetEntry(ManifestEntry) is { } manifestEntry)
+                {
+                    var manifest = Deserialize<Manifest>(ReadCapped(manifestEntry, MaxDescriptorBytes, path), ManifestEntry, path);
+                    if (manifest.Format != FormatName)
+                    {
+                        throw Bad(path, $"entry '{ManifestEntry}' names format '{manifest.Format}', expected '{FormatName}'.");
+                    }
+                    if (manifest.Version != FormatVersion)
+                    {
+                        throw Bad(path, $"model format version {manifest.Version} is not supported (this library reads version {FormatVersion}).");
+                    }
+                    var env = new MLContextEnvironment(context, "TrainabilityModel");
+                    foreach (var component in manifest.Components)
+                    {
+                        staged.Add((component.Contract ?? "", ReadComponent(zip, component, path, env)));
+                    }
+                }
+            }
+            lock (StagedArtifacts.LoadGate)
+            {
+                StagedArtifacts.Clear();
+                foreach (var (contract, state) in staged)
+                {
+                    StagedArtifacts.Stage(contract, state);
+                }
+                try
+                {
+                    return context.Model.Load(path, out inputSchema);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Exception inner = ex is TargetInvocationException { InnerException: { } ie } ? ie : ex;
+                    throw Bad(path, $"ML.NET could not load the model: {inner.Message}", ex);
+                }
+                finally
+                {
+                    StagedArtifacts.Clear();
+                }
+            }
+        }
+        catch
+        {
+            foreach (var (_, state) in staged)
+            {
+                (state as ProbeMapping)?.Model.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private static object ReadComponent(ZipArchive zip, ComponentEntry component, string path, MLContextEnvironment env)
+    {
+        string descriptorName = component.Descriptor ?? throw Bad(path, "a component in the manifest has no descriptor entry.");
+        string stateName = component.State ?? throw Bad(path, "a component in the manifest has no state entry.");
+        var descriptorEntry = zip.GetEntry(descriptorName) ?? throw Bad(path, $"entry '{descriptorName}' is missing.");
+        var stateEntry = zip.GetEntry(stateName) ?? throw Bad(path, $"entry '{stateName}' is missing.");
+        switch (component.Kind)
+        {
+            case ProbeKind when component.Contract == ProbeMapping.ContractName:
+            {
+                var descriptor = Deserialize<ProbeDescriptor>(ReadCapped(descriptorEntry, MaxDescriptorBytes, path), descriptorName, path);
+                if (descriptor.Version != 1)
+                {
+                    throw Bad(path, $"probe descriptor version {descriptor.Version} in '{descriptorName}' is not supported (expected 1).");
+                }
+                // The weights' size follows from the architecture: refuse more than it can need before reading them.
+                long parameters = 0;
+                int[] sizes = descriptor.LayerSizes ?? throw Bad(path, $"'{descriptorName}' has no layer sizes.");
+                for (int i = 0; i + 1 < sizes.Length; i++)
+                {
+                    parameters += 2L * (((long)sizes[i] * sizes[i + 1]) + sizes[i] + sizes[i + 1]);
+                }
+                long cap = Math.Min(MaxWeightsBytes, (parameters * 4) + (64L * 1024) + (sizes.Length * 4096L));
+                byte[] weights = ReadCapped(stateEntry, cap, path);
+                ProbeModel model;
+                try
+                {
+                    using var stream = new MemoryStream(weights, writable: false);
+                    model = ProbeModel.Load(stream, env.ResolveDevice(null));
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw Bad(path, $"entry '{stateName}': {ex.Message}", ex);
+                }
+                if (model.InputSize != descriptor.InputSize || !model.Network.LayerSizes.SequenceEqual(sizes))
+                {
+                    model.Dispose();
+                    throw Bad(path, $"entry '{stateName}' does not match the architecture in '{descriptorName}'.");
+                }
+                int[] layers = descriptor.ReconstructionLayers ?? [];
+                if (layers.Any(l => l < 1 || l > model.Network.Depth))
+                {
+                    model.Dispose();
+                    throw Bad(path, $"'{descriptorName}' lists reconstruction layers outside 1..{model.Network.Depth}.");
+                }
+                return new ProbeMapping(model, layers);
+            }
+            case SweepKind when component.Contract is SweepMapping.ContractName or SweepMapping.ContractNameWithActivation:
+            {
+                var table = Deserialize<SweepTable>(ReadCapped(stateEntry, MaxDescriptorBytes, path), stateName, path);
+                try
+                {
+                    table.Check();
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw Bad(path, $"entry '{stateName}': {ex.Message}", ex);
+                }
+                return new SweepMapping(table);
+            }
+            default:
+                throw Bad(path, $"unknown component kind '{component.Kind}' with contract '{component.Contract}'.");
+        }
+    }
+
+    private static ZipArchive OpenArchive(string path)
+    {
+        try
+        {
+            return ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Bad(path, $"not a readable .zip (truncated or corrupt): {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Every entry name must stay inside the archive, and the declared sizes must be sane, before anything is read.</summary>
+    private static void CheckEntries(ZipArchive zip, string path)
+    {
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            string name = entry.FullName;
+            string[] parts = name.Split('/', '\\');
+            if (name.Length == 0 || name[0] is '/' or '\\' || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal)
+                || parts.Any(p => p == ".."))
+            {
+                throw Bad(path, $"entry '{name}' has a path that leaves the archive (absolute, a drive, or '..').");
+            }
+            total += entry.Length;
+            if (entry.Length < 0 || total > MaxArchiveBytes)
+            {
+                throw Bad(path, $"the entries' total size exceeds the limit of {MaxArchiveBytes} bytes (at '{name}').");
+            }
+        }
+    }
+
+    /// <summary>Reads an entry fully, refusing (before allocating) one that declares more than <paramref name="cap"/> bytes, and stopping if it inflates beyond its declared size.</summary>
+    private static byte[] ReadCapped(ZipArchiveEntry entry, long cap, string path)
+    {
+        if (entry.Length > cap)
+        {
+            throw Bad(path, $"entry '{entry.FullName}' is {entry.Length} bytes, over the limit of {cap} bytes for it.");
+        }
+        var buffer = new byte[entry.Length];
+        try
+        {
+            using var stream = entry.Open();
+            int read = 0;
+            while (read < buffer.Length)
+            {
+                int n = stream.Read(buffer, read, buffer.Length - read);
+                if (n == 0)
+                {
+                    throw Bad(path, $"entry '{entry.FullName}' is truncated ({read} of {buffer.Length} bytes).");
+                }
+                read += n;
+            }
+            if (stream.ReadByte() >= 0)
+            {
+                throw Bad(path, $"entry '{entry.FullName}' holds more data than its declared {entry.Length} bytes.");
+            }
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith("Model file", StringComparison.Ordinal))
+        {
+            throw Bad(path, $"entry '{entry.FullName}' is corrupt: {ex.Message}", ex);
+        }
+        return buffer;
+    }
+
+    private static T Deserialize<T>(byte[] bytes, string entry, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, Json) ?? throw Bad(path, $"entry '{entry}' is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw Bad(path, $"entry '{entry}' is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static void Write(ZipArchive zip, string name, byte[] bytes)
+    {
+        zip.GetEntry(name)?.Delete();
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        stream.Write(bytes);
+    }
+
+    internal static IEnumerable<ITransformer> Flatten(ITransformer transformer) => transformer switch
+    {
+        ReconstructionProbeTransformer or TrainabilitySweepTransformer => [transformer],
+        IEnumerable<ITransformer> chain => chain.SelectMany(Flatten),
+        _ => [transformer],
+    };
+
+    private static InvalidDataException Bad(string path, string problem, Exception? inner = null) =>
+        new($"Model file '{path}': {problem}", inner);
+
+    private sealed class Manifest
+    {
+        public string? Format { get; set; }
+
+        public int Version { get; set; }
+
+        public List<ComponentEntry> Components { get; set; } = [];
+    }
+
+    private sealed class ComponentEntry
+    {
+        public string? Kind { get; set; }
+
+        public string? Contract { get; set; }
+
+        public string? Descriptor { get; set; }
+
+        public string? State { get; set; }
+    }
+
+    private sealed class ProbeDescriptor
+    {
+        public int Version { get; set; }
+
+        public int InputSize { get; set; }
+
+        public int[]? ImageShape { get; set; }
+
+        public int[]? LayerSizes { get; set; }
+
+        public string? Activation { get; set; }
+
+        public double SigmaW2 { get; set; }
+
+        public double SigmaB2 { get; set; }
+
+        public int CurveLength { get; set; }
+
+        public int[]? ReconstructionLayers { get; set; }
+    }
+}

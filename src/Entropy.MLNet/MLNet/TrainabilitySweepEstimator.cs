@@ -1,0 +1,129 @@
+using System.Globalization;
+using Entropy.MLNet.Data;
+using Entropy.MLNet.Probe;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
+
+// Exceptions name the column, option or context setting at fault (not a method parameter), as ML.NET does.
+#pragma warning disable CA2208
+
+namespace Entropy.MLNet.MLNet;
+
+/// <summary>
+/// Fits the reconstruction probe at every point of a configuration grid (σ_w² × σ_b² × activation, one probe depth)
+/// on an image column, and keeps each point's cutoff and median entropy curve. The fitted
+/// <see cref="TrainabilitySweepTransformer"/> maps configurations (<c>SigmaW2</c>, <c>SigmaB2</c>, <c>Depth</c>,
+/// optional <c>Activation</c>) to <c>Cutoff</c>, <c>EntropyCurve</c>, <c>Score</c>, <c>PredictedTrainable</c> and
+/// <c>XiC</c>. Create it with <c>mlContext.Trainability().Sweep(...)</c>.
+/// </summary>
+public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTransformer>
+{
+    private readonly MLContextEnvironment _env;
+    private readonly TrainabilitySweepOptions _options;
+
+    internal TrainabilitySweepEstimator(MLContext context, TrainabilitySweepOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _env = new MLContextEnvironment(context, "TrainabilitySweep");
+        _options = options;
+        options.Validate();
+    }
+
+    /// <summary>Checks the image column and the options, then runs one probe per grid point (nothing runs when a check fails).</summary>
+    /// <param name="input">Images (the rows are split, seeded, into decoder training and <see cref="TrainabilitySweepOptions.EntropySamples"/> held-out rows).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The image column is missing or not a float vector, or an option is invalid.</exception>
+    public TrainabilitySweepTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _options.Validate();
+        SchemaChecks.FloatVector(input.Schema, _options.InputColumnName);
+        var device = _env.ResolveDevice(_options.Device);
+        int seed = _env.Seed(_options.Seed);
+        var ct = _options.CancellationToken;
+        using IChannel channel = _env.Start("Fit");
+        ImageDataset all = DataViewImages.Read(input, _options.InputColumnName, _options.ImageShape, _options.Classes, "IDataView:" + _options.InputColumnName, ct);
+        if (_options.EntropySamples >= all.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainabilitySweepOptions.EntropySamples), _options.EntropySamples,
+                $"EntropySamples ({_options.EntropySamples}) must be below the {all.Count} rows, which also train the decoders.");
+        }
+        var (train, test) = Split(all, _options.EntropySamples, seed);
+        var grid = (from a in _options.Activations
+                    from b in _options.SigmaB2
+                    from w in _options.SigmaW2.Distinct().Order()
+                    select (W: w, B: b, A: ReconstructionProbeEstimatorOptions.ParseActivation(a, nameof(TrainabilitySweepOptions.Activations)))).ToList();
+        var width = ReconstructionProbeEstimatorOptions.ParseWidth(_options.Width, nameof(TrainabilitySweepOptions.Width));
+        var probeOptions = grid.Select(g => new ProbeOptions
+        {
+            SigmaW2 = g.W,
+            SigmaB2 = g.B,
+            Depth = _options.ProbeDepth,
+            Width = width,
+            Activation = g.A,
+            TrainSamples = _options.TrainSamples,
+            Epochs = _options.Epochs,
+            BatchSize = _options.BatchSize,
+            LearningRate = _options.LearningRate,
+            Seed = seed,
+            EntropySamples = _options.EntropySamples,
+            ReconstructionImages = 0,
+            CutoffTolerance = _options.CutoffTolerance,
+            ExcludedLastLayers = _options.ExcludedLastLayers,
+            Device = device,
+            Threads = _options.Threads,
+        }).ToList();
+        foreach (var o in probeOptions)
+        {
+            o.Validate(train, test);
+        }
+        channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+            $"Trainability sweep: {grid.Count} grid points, probe depth {_options.ProbeDepth}, {train.Count} training and {test.Count} held-out images, seed {seed}."));
+        var table = new SweepTable { ProbeDepth = _options.ProbeDepth, CutoffTolerance = _options.CutoffTolerance, Width = width.ToString() };
+        for (int i = 0; i < grid.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var g = grid[i];
+            int done = i;
+            var progress = _options.Progress is { } p
+                ? new InlineProgress<ProbeProgress>(pp => p.Report(new TrainabilitySweepProgress(done, grid.Count, g.W, g.B, g.A.Name, pp)))
+                : null;
+            ProbeResult result = ReconstructionProbe.Run(train, test, probeOptions[i], progress, ct);
+            table.CurveLength = result.MedianRelativeEntropy.Length;
+            table.Points.Add(new SweepPoint { SigmaW2 = g.W, SigmaB2 = g.B, Activation = g.A.Name, Cutoff = result.Cutoff, Curve = result.MedianRelativeEntropy });
+            channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+                $"σ_w² = {g.W}, σ_b² = {g.B}, {g.A.Name}: cutoff {result.Cutoff} of {table.CurveLength} ({result.TrainSeconds:F2} s)."));
+            _options.Progress?.Report(new TrainabilitySweepProgress(i + 1, grid.Count, g.W, g.B, g.A.Name, null));
+        }
+        return TrainabilitySweepTransformer.Create(_env.Context, table);
+    }
+
+    /// <summary>The output schema of the fitted transformer on a configurations schema; checks the configuration columns.</summary>
+    /// <param name="inputSchema">Schema of the configurations (not of the images).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A configuration column is missing or of the wrong type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        bool activation = TrainabilitySweepTransformer.CheckConfigurations(inputSchema);
+        return TrainabilitySweepTransformer.BuildInner(_env.Context, new SweepMapping(new SweepTable()), activation).GetOutputSchema(inputSchema);
+    }
+
+    private static (ImageDataset Train, ImageDataset Test) Split(ImageDataset all, int held, int seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed) ^ 0xD1B54A32D192ED03UL);
+        using var perm = randperm(all.Count, generator: generator, dtype: ScalarType.Int32);
+        int[] order = perm.data<int>().ToArray();
+        int[] test = order.AsSpan(0, held).ToArray();
+        int[] train = order.AsSpan(held).ToArray();
+        Array.Sort(test);
+        Array.Sort(train);
+        return (all.Select(train), all.Select(test));
+    }
+
+    /// <summary>Reports synchronously on the calling thread (System.Progress would post to the thread pool).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Entropy.MLNet.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Entropy.MLNet.ModelHost;
+
+/// <summary>
+/// Loads a model with <see cref="TrainabilityModel.Load(MLContext, string, out DataViewSchema)"/>, scores an input file
+/// and writes every Single, Boolean and Single-vector output column as JSON (floats round-trip exactly).
+/// Usage: <c>images MODEL.zip INPUT.json OUTPUT.json</c> (input: <see cref="ImageInput"/>) or
+/// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>).
+/// </summary>
+public static class ModelHostProgram
+{
+    /// <summary>Entry point; returns 0 on success, 1 with a message on stderr otherwise.</summary>
+    public static int Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length != 4)
+        {
+            Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json");
+            return 1;
+        }
+        try
+        {
+            var ml = new MLContext(seed: 0);
+            ITransformer model = TrainabilityModel.Load(ml, args[1], out _);
+            IDataView input = args[0] switch
+            {
+                "images" => ImagesView(ml, JsonSerializer.Deserialize<ImageInput>(File.ReadAllText(args[2]))!),
+                "configurations" => ConfigurationsView(ml, JsonSerializer.Deserialize<List<ConfigurationInput>>(File.ReadAllText(args[2]))!),
+                _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
+            };
+            File.WriteAllText(args[3], JsonSerializer.Serialize(ReadColumns(model.Transform(input))));
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine(ex.ToString());
+            return 1;
+        }
+    }
+
+    /// <summary>An in-memory image column of the given name and dimensions.</summary>
+    public static IDataView ImagesView(MLContext ml, ImageInput input)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(input);
+        var schema = SchemaDefinition.Create(typeof(ImageRow));
+        schema[0].ColumnName = input.Column;
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, input.Dimensions);
+        return ml.Data.LoadFromEnumerable(input.Rows.Select(r => new ImageRow { Pixels = r }), schema);
+    }
+
+    /// <summary>Configurations as the sweep reads them.</summary>
+    public static IDataView ConfigurationsView(MLContext ml, IEnumerable<ConfigurationInput> rows)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+
+    /// <summary>Every Single, Boolean and Single-vector column, row after row.</summary>
+    public static Dictionary<string, List<object>> ReadColumns(IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var columns = data.Schema.Where(c => !c.IsHidden && (c.Type == NumberDataViewType.Single || c.Type == BooleanDataViewType.Instance
+            || (c.Type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single))).ToList();
+        var result = columns.ToDictionary(c => c.Name, _ => new List<object>());
+        using var cursor = data.GetRowCursor(columns);
+        var getters = columns.Select<DataViewSchema.Column, Func<object>>(c =>
+        {
+            if (c.Type == NumberDataViewType.Single)
+            {
+                var g = cursor.GetGetter<float>(c);
+                return () => { float v = 0; g(ref v); return v; };
+            }
+            if (c.Type == BooleanDataViewType.Instance)
+            {
+                var g = cursor.GetGetter<bool>(c);
+                return () => { bool v = false; g(ref v); return v; };
+            }
+            var vg = cursor.GetGetter<VBuffer<float>>(c);
+            return () => { VBuffer<float> v = default; vg(ref v); return v.DenseValues().ToArray(); };
+        }).ToList();
+        while (cursor.MoveNext())
+        {
+            for (int i = 0; i < columns.Count; i++)
+            {
+                result[columns[i].Name].Add(getters[i]());
+            }
+        }
+        return result;
+    }
+
+    /// <summary>One image row.</summary>
+    public sealed class ImageRow
+    {
+        /// <summary>Pixels.</summary>
+        public float[] Pixels { get; set; } = [];
+    }
+}
+
+/// <summary>Images to score: the column name, its dimensions and the rows.</summary>
+public sealed class ImageInput
+{
+    /// <summary>Column name.</summary>
+    public string Column { get; set; } = "Features";
+
+    /// <summary>Vector dimensions, e.g. [1, 6, 6].</summary>
+    public int[] Dimensions { get; set; } = [];
+
+    /// <summary>Rows of pixels.</summary>
+    public List<float[]> Rows { get; set; } = [];
+}
+
+/// <summary>A configuration row (with an optional label, ignored when scoring).</summary>
+public sealed class ConfigurationInput
+{
+    /// <summary>σ_w².</summary>
+    public float SigmaW2 { get; set; }
+
+    /// <summary>σ_b².</summary>
+    public float SigmaB2 { get; set; }
+
+    /// <summary>Depth.</summary>
+    public int Depth { get; set; }
+
+    /// <summary>Ground truth (unused when scoring).</summary>
+    public bool Label { get; set; }
+}
