@@ -4,7 +4,8 @@ namespace Entropy.MLNet.Reporting;
 /// <param name="Caption">Caption shown under the picture.</param>
 /// <param name="FileName">The PNG's file name next to report.html (shown as a link-free note).</param>
 /// <param name="Png">The PNG bytes.</param>
-public sealed record ReportImage(string Caption, string FileName, byte[] Png);
+/// <param name="NaturalSize">Show at its own pixel size in a horizontally scrolling box (for wide grids) instead of fitting the page width.</param>
+public sealed record ReportImage(string Caption, string FileName, byte[] Png, bool NaturalSize = false);
 
 /// <summary>A table of a report: headers and rows of already formatted cells.</summary>
 /// <param name="Title">Section title.</param>

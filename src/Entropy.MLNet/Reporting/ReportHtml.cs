@@ -15,6 +15,8 @@ public static class ReportHtml
         p.summary { color: #444; }
         figure { margin: 1.2rem 0; }
         figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
+        div.scroll { overflow-x: auto; }
+        div.scroll img { max-width: none; }
         figcaption { font-size: 0.9rem; color: #555; margin-top: 0.3rem; }
         table { border-collapse: collapse; font-size: 0.88rem; margin: 0.5rem 0; }
         th, td { border: 1px solid #d8d8d8; padding: 0.25rem 0.55rem; text-align: right; }
@@ -61,8 +63,10 @@ public static class ReportHtml
             html.AppendLine("<h2>Pictures</h2>");
             foreach (var image in document.Images)
             {
-                html.Append("<figure><img alt=\"").Append(Encode(image.Caption)).Append("\" src=\"data:image/png;base64,")
-                    .Append(Convert.ToBase64String(image.Png)).Append("\"><figcaption>").Append(Encode(image.Caption))
+                html.Append(image.NaturalSize ? "<figure><div class=\"scroll\">" : "<figure>")
+                    .Append("<img alt=\"").Append(Encode(image.Caption)).Append("\" src=\"data:image/png;base64,")
+                    .Append(Convert.ToBase64String(image.Png)).Append(image.NaturalSize ? "\"></div>" : "\">")
+                    .Append("<figcaption>").Append(Encode(image.Caption))
                     .Append(" <span class=\"note\">(").Append(Encode(image.FileName)).AppendLine(")</span></figcaption></figure>");
             }
         }

@@ -77,7 +77,7 @@ public static class SweepReport
                 {
                     images.Add(new ReportImage(
                         string.Create(CultureInfo.InvariantCulture, $"Reconstructions at σ_w² = {column.SigmaW2:0.###}, σ_b² = {panel.SigmaB2:0.#####}: rows are test images, columns the input and its reconstruction from layer 1, 2, …"),
-                        Path.Combine(ReconstructionFolder, name), File.ReadAllBytes(path)));
+                        Path.Combine(ReconstructionFolder, name), File.ReadAllBytes(path), NaturalSize: true));
                 }
             }
         }
