@@ -18,15 +18,15 @@ public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, st
     int? TrainSamples, int EntropySamples, int Epochs, string Description)
 {
     /// <summary>
-    /// The main job's sweep: MNIST (the embedded subset on a fresh clone), 5,000 training images, σ_w² 0.5:4.0:0.5
-    /// (8 values), σ_b² 0.05, fixed width 128, depth 30, 100 entropy samples, 1 decoder epoch. Measured on the embedded
-    /// subset: the cutoff rises through the ordered phase (4 at σ_w² 0.5, 7 at 1.0, 15 at 1.5) and stays at 14–16 from the
-    /// critical point on; about 17 CPU-seconds per configuration, i.e. roughly 1.5 minutes on 2 idle cores. Fewer training
-    /// images (2,000) make the decoders too weak for the trend to show. Depth 30 is below the chaotic side's 6ξ_c (≈ 42 at
-    /// σ_w² = 4), so the fall on the chaotic side needs a deeper (slower) sweep.
+    /// The main job's sweep: MNIST (the embedded subset on a fresh clone), 5,000 training images, σ_w² 0.25:4.0:0.25
+    /// (16 values), σ_b² 0.05, fixed width 128, depth 60, 100 entropy samples, 1 decoder epoch. Measured on the embedded
+    /// subset on 2 idle cores: 40 s for the 16 probes; the cutoff rises through the ordered phase (1, 4, 5, 7, 11, 16 at
+    /// σ_w² 0.25 … 1.5), peaks at the critical point (26 at σ_w² 1.75) and falls back on the chaotic side (13–19 from
+    /// σ_w² 2.0 on). Depth 60 exceeds the chaotic side's 6ξ_c (≈ 42 at σ_w² = 4), so both flanks show. Fewer training
+    /// images (2,000) make the decoders too weak for the trend to show.
     /// </summary>
-    public static SweepPreset Quick { get; } = new("quick", "mnist", "0.5:4.0:0.5", "0.05", 30, "128", 5000, 100, 1,
-        "The main job's small grid on the embedded MNIST subset (depth 30, width 128, 8 sigma_w^2 values); about 1.5-2 minutes on 2 cores.");
+    public static SweepPreset Quick { get; } = new("quick", "mnist", "0.25:4.0:0.25", "0.05", 60, "128", 5000, 100, 1,
+        "The main job's small grid on the embedded MNIST subset (depth 60, width 128, 16 sigma_w^2 values); under a minute on 2 cores.");
 
     /// <summary>
     /// The authors' MLP scan: full MNIST from the data directory, wide (784) network, σ_w² 0.1:6.0:0.1 (60 values; the
