@@ -83,37 +83,7 @@ public sealed record ProbeOptions
     public void Validate(ImageDataset train, ImageDataset? test = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        if (!(SigmaW2 > 0) || double.IsInfinity(SigmaW2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SigmaW2), $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
-        }
-        if (!(SigmaB2 >= 0) || double.IsInfinity(SigmaB2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SigmaB2), $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
-        }
-        if (Depth < 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Depth), $"Depth must be at least 2; got {Depth}.");
-        }
-        ArgumentNullException.ThrowIfNull(Width, nameof(Width));
-        ArgumentNullException.ThrowIfNull(Activation, nameof(Activation));
-        if (Width.Kind == NetworkWidthKind.Fixed && Width.Width < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Width), $"Width must be at least 1; got {Width.Width}.");
-        }
-        int[] sizes;
-        try
-        {
-            sizes = Width.LayerSizes(train.FeatureSize, train.ClassNames.Count, Depth);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"Width '{Width}' does not fit dataset '{train.Name}' ({train.FeatureSize} values per image, {train.ClassNames.Count} classes): {ex.Message}", nameof(Width), ex);
-        }
-        if (Width.Kind == NetworkWidthKind.Explicit && sizes.Length - 1 != Depth)
-        {
-            throw new ArgumentException($"Width list '{Width}' has {sizes.Length - 1} linear layers but Depth is {Depth}.", nameof(Width));
-        }
+        int[] sizes = NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
         int layers = sizes.Length - 1;
         if (ExcludedLastLayers < 0 || ExcludedLastLayers >= layers)
         {
@@ -129,18 +99,7 @@ public sealed record ProbeOptions
         {
             throw new ArgumentException($"Dataset '{train.Name}' ({train.Split}) is empty.", nameof(train));
         }
-        if (Epochs < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs must be at least 1; got {Epochs}.");
-        }
-        if (BatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be at least 1; got {BatchSize}.");
-        }
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate must be a finite number above 0; got {LearningRate}.");
-        }
+        NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
         if (EntropySamples < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(EntropySamples), $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");

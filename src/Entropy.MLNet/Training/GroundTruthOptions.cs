@@ -96,32 +96,12 @@ public sealed record GroundTruthOptions
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        if (!(SigmaW2 > 0) || !double.IsFinite(SigmaW2))
+        if (train.Count < 1 || test.Count < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(SigmaW2), SigmaW2, $"SigmaW2 (σ_w²) must be a finite number above 0; got {SigmaW2}.");
+            throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
         }
-        if (!(SigmaB2 >= 0) || !double.IsFinite(SigmaB2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SigmaB2), SigmaB2, $"SigmaB2 (σ_b²) must be a finite number of at least 0; got {SigmaB2}.");
-        }
-        if (Depth < 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Depth), Depth, $"Depth must be at least 2; got {Depth}.");
-        }
-        ArgumentNullException.ThrowIfNull(Width, nameof(Width));
-        ArgumentNullException.ThrowIfNull(Activation, nameof(Activation));
-        if (Epochs < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be at least 1; got {Epochs}.");
-        }
-        if (BatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be at least 1; got {BatchSize}.");
-        }
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"LearningRate must be a finite number above 0; got {LearningRate}.");
-        }
+        NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
+        NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
         if (!(Threshold > 0 && Threshold <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"Threshold must be an accuracy in (0, 1]; got {Threshold}.");
@@ -129,10 +109,6 @@ public sealed record GroundTruthOptions
         if (!Enum.IsDefined(Optimizer))
         {
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
-        }
-        if (train.Count < 1 || test.Count < 1)
-        {
-            throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
         }
         if (test.FeatureSize != train.FeatureSize || test.ClassNames.Count != train.ClassNames.Count)
         {
@@ -149,14 +125,6 @@ public sealed record GroundTruthOptions
         if (Threads is { } t && t < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
-        }
-        try
-        {
-            Width.LayerSizes(train.FeatureSize, train.ClassNames.Count, Depth);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"Width '{Width}' does not fit dataset '{train.Name}': {ex.Message}", nameof(Width), ex);
         }
     }
 }
