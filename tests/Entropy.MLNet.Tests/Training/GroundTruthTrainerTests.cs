@@ -77,6 +77,9 @@ public sealed class GroundTruthTrainerTests
         Assert.AreEqual("Depth", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { Depth = 1 })).ParamName);
         Assert.AreEqual("Threshold", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { Threshold = 1.5 })).ParamName);
         Assert.ThrowsExactly<ArgumentException>(() => GroundTruthOptions.ParseOptimizer("rmsprop"));
+        var list = Assert.ThrowsExactly<ArgumentException>(() => GroundTruthTrainer.Train(Train, Test, Shallow() with { Width = NetworkWidth.Parse("784,32,10"), Depth = 3 }));
+        Assert.AreEqual("Width", list.ParamName);
+        StringAssert.Contains(list.Message, "2 linear layers but Depth is 3");
     }
 
     [TestMethod]
