@@ -1,6 +1,5 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
 using System.Text.Json;
-using Entropy.MLNet.Cli;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Tests.Data;
 
@@ -9,21 +8,13 @@ namespace Entropy.MLNet.Tests.Cli;
 [TestClass]
 public sealed class DataCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await EntropyCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [TestMethod]
     public async Task Data_JsonOnGeneratedIdx_HasEveryField()
     {
         using var files = new DataFiles();
         files.WriteIdxSplit("fashion-mnist", 20, prefix: "t10k");
 
-        var (exit, stdout, stderr) = await RunAsync("data", "--dataset", "fashion-mnist", "--data-dir", files.Root, "--split", "test", "--format", "json");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("data", "--dataset", "fashion-mnist", "--data-dir", files.Root, "--split", "test", "--format", "json");
 
         Assert.AreEqual(0, exit, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -47,8 +38,8 @@ public sealed class DataCommandTests
             Assert.Inconclusive("This machine configures an MNIST data directory.");
         }
 
-        var (exit, stdout, _) = await RunAsync("data", "--split", "test");
-        var (jsonExit, json, _) = await RunAsync("data", "--format", "json");
+        var (exit, stdout, _) = await CliRunner.RunAsync("data", "--split", "test");
+        var (jsonExit, json, _) = await CliRunner.RunAsync("data", "--format", "json");
 
         Assert.AreEqual(0, exit);
         StringAssert.Contains(stdout, "embedded");
@@ -63,7 +54,7 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_TextOutput_ListsCountShapeAndHistogram()
     {
-        var (exit, stdout, _) = await RunAsync("data", "--dataset", "noise", "--noise-shape", "3x8x8", "--count", "30", "--seed", "4");
+        var (exit, stdout, _) = await CliRunner.RunAsync("data", "--dataset", "noise", "--noise-shape", "3x8x8", "--count", "30", "--seed", "4");
 
         Assert.AreEqual(0, exit);
         StringAssert.Contains(stdout, "noise (train)");
@@ -83,7 +74,7 @@ public sealed class DataCommandTests
         string path = files.Write("mnist/train-images-idx3-ubyte.gz", gz);
         files.Write("mnist/train-labels-idx1-ubyte.gz", DataFiles.Gzip(DataFiles.IdxLabels(new byte[20])));
 
-        var (exit, stdout, stderr) = await RunAsync("data", "--data-dir", files.Root);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("data", "--data-dir", files.Root);
 
         Assert.AreEqual(1, exit);
         Assert.AreEqual(string.Empty, stdout);
@@ -97,7 +88,7 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_MissingDataDir_OneLineErrorAndExitOne()
     {
-        var (exit, _, stderr) = await RunAsync("data", "--dataset", "cifar10", "--data-dir", "/nonexistent/entropy-data");
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--dataset", "cifar10", "--data-dir", "/nonexistent/entropy-data");
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "/nonexistent/entropy-data");
@@ -113,7 +104,7 @@ public sealed class DataCommandTests
         }
         using var files = new DataFiles();
 
-        var (exit, _, stderr) = await RunAsync("data", "--download", "--data-dir", files.Root);
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--download", "--data-dir", files.Root);
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "--download-url");
@@ -128,7 +119,7 @@ public sealed class DataCommandTests
         var fake = DataFiles.Gzip(DataFiles.IdxImages(1, 2, 2, DataFiles.Pixels(4)));
         using var server = new DatasetDownloaderTests.LocalServer(new() { ["train-images-idx3-ubyte.gz"] = fake });
 
-        var (exit, _, stderr) = await RunAsync("data", "--dataset", "mnist", "--data-dir", files.Root, "--download", "--download-url", server.BaseUrl.AbsoluteUri);
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--dataset", "mnist", "--data-dir", files.Root, "--download", "--download-url", server.BaseUrl.AbsoluteUri);
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "SHA-256 mismatch");
@@ -147,7 +138,7 @@ public sealed class DataCommandTests
         using var server = new DatasetDownloaderTests.LocalServer(served);
         using var files = new DataFiles();
 
-        var (exit, stdout, stderr) = await RunAsync("data", "--dataset", "mnist", "--split", "test", "--data-dir", files.Root,
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("data", "--dataset", "mnist", "--split", "test", "--data-dir", files.Root,
             "--download", "--download-url", server.BaseUrl.AbsoluteUri, "--format", "json");
 
         Assert.AreEqual(0, exit, stderr);
@@ -160,7 +151,7 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_DownloadOfUnsupportedDataset_Fails()
     {
-        var (exit, _, stderr) = await RunAsync("data", "--dataset", "cifar10", "--download", "--download-url", "http://127.0.0.1:9/");
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--dataset", "cifar10", "--download", "--download-url", "http://127.0.0.1:9/");
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "mnist and fashion-mnist");
@@ -169,7 +160,7 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_Help_CarriesAnExample()
     {
-        var (exit, stdout, _) = await RunAsync("data", "--help");
+        var (exit, stdout, _) = await CliRunner.RunAsync("data", "--help");
 
         Assert.AreEqual(0, exit);
         StringAssert.Contains(stdout, "entropy data --dataset mnist");
@@ -179,8 +170,8 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_OptionOfAnotherDataset_IsRejected()
     {
-        var (exit, _, stderr) = await RunAsync("data", "--dataset", "mnist", "--count", "5");
-        var (folderExit, _, folderErr) = await RunAsync("data", "--dataset", "noise", "--grayscale");
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--dataset", "mnist", "--count", "5");
+        var (folderExit, _, folderErr) = await CliRunner.RunAsync("data", "--dataset", "noise", "--grayscale");
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "--count does not apply to dataset 'mnist'");
@@ -191,7 +182,7 @@ public sealed class DataCommandTests
     [TestMethod]
     public async Task Data_BadNoiseShape_OneLineError()
     {
-        var (exit, _, stderr) = await RunAsync("data", "--dataset", "noise", "--noise-shape", "28x28");
+        var (exit, _, stderr) = await CliRunner.RunAsync("data", "--dataset", "noise", "--noise-shape", "28x28");
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "28x28");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Entropy.MLNet.Cli;
 
 namespace Entropy.MLNet.Tests.Cli;
 
@@ -10,18 +9,10 @@ public sealed class ProbeCommandTests
         ["probe", "--dataset", "mnist", "--sigma-w2", "1.5", "--depth", "8", "--width", "32", "--train-samples", "256",
          "--entropy-samples", "20", "--threads", "1", "--device", "cpu", "--seed", "3"];
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int code = await EntropyCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [TestMethod]
     public async Task Probe_Json_HasTheDocumentedFields()
     {
-        var (code, stdout, stderr) = await Run([.. Small, "--format", "json"]);
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--format", "json"]);
         Assert.AreEqual(0, code, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
@@ -45,7 +36,7 @@ public sealed class ProbeCommandTests
         string dir = Path.Combine(Path.GetTempPath(), "entropy-probe-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (code, stdout, stderr) = await Run([.. Small, "--out", dir, "--images", "2"]);
+            var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--out", dir, "--images", "2"]);
             Assert.AreEqual(0, code, stderr);
             StringAssert.Contains(stdout, "predicted maximum trainable depth ≈");
             StringAssert.Contains(stdout, "cutoff:");
@@ -71,7 +62,7 @@ public sealed class ProbeCommandTests
     [TestMethod]
     public async Task Probe_BadSigma_OneLineErrorNamingTheFlag()
     {
-        var (code, stdout, stderr) = await Run("probe", "--sigma-w2", "0", "--depth", "5");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("probe", "--sigma-w2", "0", "--depth", "5");
         Assert.AreEqual(1, code);
         Assert.AreEqual(string.Empty, stdout);
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -82,7 +73,7 @@ public sealed class ProbeCommandTests
     [TestMethod]
     public async Task Probe_TooManyTrainSamples_OneLineError()
     {
-        var (code, _, stderr) = await Run("probe", "--sigma-w2", "1", "--depth", "5", "--train-samples", "999999999");
+        var (code, _, stderr) = await CliRunner.RunAsync("probe", "--sigma-w2", "1", "--depth", "5", "--train-samples", "999999999");
         Assert.AreEqual(1, code);
         StringAssert.Contains(stderr, "--train-samples");
     }
@@ -93,7 +84,7 @@ public sealed class ProbeCommandTests
         string file = Path.GetTempFileName();
         try
         {
-            var (code, stdout, stderr) = await Run([.. Small, "--out", Path.Combine(file, "sub")]);
+            var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--out", Path.Combine(file, "sub")]);
             Assert.AreEqual(1, code);
             Assert.AreEqual(string.Empty, stdout);
             StringAssert.Contains(stderr, "--out");

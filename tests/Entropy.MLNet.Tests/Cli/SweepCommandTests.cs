@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Entropy.MLNet.Cli;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Tests.Sweep;
 
@@ -12,22 +11,14 @@ public sealed class SweepCommandTests
     private static readonly string[] Tiny =
         ["sweep", "--sigma-w2", "1,2", "--depth", "5", "--width", "32", "--train-samples", "200", "--entropy-samples", "20", "--device", "cpu", "--no-report"];
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await EntropyCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [TestMethod]
     public async Task Sweep_JsonThenRerun_ResumesEverything()
     {
         using var dir = new TempDirectory();
         string outDir = dir.Sub("run");
 
-        var (exit, stdout, stderr) = await RunAsync([.. Tiny, "--out", outDir, "--format", "json"]);
-        var (again, stdout2, stderr2) = await RunAsync([.. Tiny, "--out", outDir, "--format", "json"]);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync([.. Tiny, "--out", outDir, "--format", "json"]);
+        var (again, stdout2, stderr2) = await CliRunner.RunAsync([.. Tiny, "--out", outDir, "--format", "json"]);
 
         Assert.AreEqual(0, exit, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -50,11 +41,11 @@ public sealed class SweepCommandTests
     public async Task SweepShardsThenMerge_EqualsUnsharded()
     {
         using var dir = new TempDirectory();
-        Assert.AreEqual(0, (await RunAsync([.. Tiny, "--out", dir.Sub("all")])).Exit);
-        Assert.AreEqual(0, (await RunAsync([.. Tiny, "--shard", "0/2", "--out", dir.Sub("s0")])).Exit);
-        Assert.AreEqual(0, (await RunAsync([.. Tiny, "--shard", "1/2", "--out", dir.Sub("s1")])).Exit);
+        Assert.AreEqual(0, (await CliRunner.RunAsync([.. Tiny, "--out", dir.Sub("all")])).Exit);
+        Assert.AreEqual(0, (await CliRunner.RunAsync([.. Tiny, "--shard", "0/2", "--out", dir.Sub("s0")])).Exit);
+        Assert.AreEqual(0, (await CliRunner.RunAsync([.. Tiny, "--shard", "1/2", "--out", dir.Sub("s1")])).Exit);
 
-        var (exit, stdout, stderr) = await RunAsync("merge", dir.Sub("s0"), dir.Sub("s1"), "--out", dir.Sub("merged"));
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("merge", dir.Sub("s0"), dir.Sub("s1"), "--out", dir.Sub("merged"));
 
         Assert.AreEqual(0, exit, stderr);
         StringAssert.Contains(stdout, "2 of 2 configuration(s)");
@@ -62,7 +53,7 @@ public sealed class SweepCommandTests
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(dir.Sub("all"), file)), File.ReadAllBytes(Path.Combine(dir.Sub("merged"), file)), file);
         }
-        var (dupExit, _, dupErr) = await RunAsync("merge", dir.Sub("s0"), dir.Sub("all"), "--out", dir.Sub("dup"));
+        var (dupExit, _, dupErr) = await CliRunner.RunAsync("merge", dir.Sub("s0"), dir.Sub("all"), "--out", dir.Sub("dup"));
         Assert.AreEqual(1, dupExit);
         StringAssert.Contains(dupErr, "in both");
     }
@@ -89,7 +80,7 @@ public sealed class SweepCommandTests
             args.AddRange([option, value]);
         }
 
-        var (exit, _, stderr) = await RunAsync([.. args, "--out", dir.Sub("bad")]);
+        var (exit, _, stderr) = await CliRunner.RunAsync([.. args, "--out", dir.Sub("bad")]);
 
         Assert.AreEqual(1, exit);
         StringAssert.StartsWith(stderr, "entropy sweep: error: ");
@@ -103,11 +94,11 @@ public sealed class SweepCommandTests
     {
         using var dir = new TempDirectory();
         string outDir = dir.Sub("run");
-        Assert.AreEqual(0, (await RunAsync([.. Tiny, "--out", outDir])).Exit);
+        Assert.AreEqual(0, (await CliRunner.RunAsync([.. Tiny, "--out", outDir])).Exit);
         var args = Tiny.ToList();
         args[args.IndexOf("--depth") + 1] = "6";
 
-        var (exit, _, stderr) = await RunAsync([.. args, "--out", outDir]);
+        var (exit, _, stderr) = await CliRunner.RunAsync([.. args, "--out", outDir]);
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "maxDepth (5 vs 6)");
@@ -119,10 +110,10 @@ public sealed class SweepCommandTests
     {
         using var dir = new TempDirectory();
         string outDir = dir.Sub("run");
-        Assert.AreEqual(0, (await RunAsync([.. Tiny, "--out", outDir])).Exit);
+        Assert.AreEqual(0, (await CliRunner.RunAsync([.. Tiny, "--out", outDir])).Exit);
         File.AppendAllText(Path.Combine(outDir, "results.csv"), "garbage\n");
 
-        var (exit, _, stderr) = await RunAsync([.. Tiny, "--out", outDir]);
+        var (exit, _, stderr) = await CliRunner.RunAsync([.. Tiny, "--out", outDir]);
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "results.csv: line 4");
@@ -132,7 +123,7 @@ public sealed class SweepCommandTests
     public async Task Sweep_GroundTruthOptionWithoutFlag_Refused()
     {
         using var dir = new TempDirectory();
-        var (exit, _, stderr) = await RunAsync([.. Tiny, "--gt-epochs", "3", "--out", dir.Sub("x")]);
+        var (exit, _, stderr) = await CliRunner.RunAsync([.. Tiny, "--gt-epochs", "3", "--out", dir.Sub("x")]);
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "--gt-epochs needs --ground-truth");
     }
@@ -140,7 +131,7 @@ public sealed class SweepCommandTests
     [TestMethod]
     public async Task Train_Json_HasTrainableAndPerEpochAccuracy()
     {
-        var (exit, stdout, stderr) = await RunAsync("train", "--sigma-w2", "1.5", "--depth", "3", "--width", "32", "--epochs", "1",
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("train", "--sigma-w2", "1.5", "--depth", "3", "--width", "32", "--epochs", "1",
             "--train-samples", "1000", "--threshold", "0.2", "--learning-rate", "0.05", "--device", "cpu", "--format", "json");
 
         Assert.AreEqual(0, exit, stderr);
@@ -156,7 +147,7 @@ public sealed class SweepCommandTests
     [TestMethod]
     public async Task Train_BadDepth_OneLineError()
     {
-        var (exit, _, stderr) = await RunAsync("train", "--sigma-w2", "1.5", "--depth", "1");
+        var (exit, _, stderr) = await CliRunner.RunAsync("train", "--sigma-w2", "1.5", "--depth", "1");
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "--depth must be at least 2");
     }

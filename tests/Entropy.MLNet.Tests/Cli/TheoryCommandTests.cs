@@ -1,23 +1,14 @@
 using System.Text.Json;
-using Entropy.MLNet.Cli;
 
 namespace Entropy.MLNet.Tests.Cli;
 
 [TestClass]
 public sealed class TheoryCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int code = await EntropyCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [TestMethod]
     public async Task Theory_PointJson_HasTheMeanFieldFields()
     {
-        var (code, output, error) = await RunAsync("theory", "--activation", "tanh", "--sigma-b2", "0.05", "--sigma-w2", "3.0", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--activation", "tanh", "--sigma-b2", "0.05", "--sigma-w2", "3.0", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -36,7 +27,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_NoSigmaW2_WritesCriticalPointAndDefaultTable()
     {
-        var (code, output, error) = await RunAsync("theory", "--sigma-b2", "0.05", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--sigma-b2", "0.05", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -54,7 +45,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_RangeListAndDepth_GivesRowsAndTrainableBand()
     {
-        var (code, output, error) = await RunAsync("theory", "--range", "0.5,1,3", "--depth", "100", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--range", "0.5,1,3", "--depth", "100", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -69,7 +60,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_CriticalPointJson_WritesInfinityAsNamedLiteral()
     {
-        var (code, output, error) = await RunAsync("theory", "--sigma-b2", "0", "--sigma-w2", "1", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--sigma-b2", "0", "--sigma-w2", "1", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -83,7 +74,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_Text_PrintsCriticalPointAndAlignedTable()
     {
-        var (code, output, error) = await RunAsync("theory", "--range", "0.5:1.0:0.25");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--range", "0.5:1.0:0.25");
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "Critical sigma_w^2 = 1.760955");
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -98,7 +89,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_Relu_CriticalPointIsTwo()
     {
-        var (code, output, error) = await RunAsync("theory", "--activation", "relu", "--sigma-b2", "0", "--sigma-w2", "1.5", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("theory", "--activation", "relu", "--sigma-b2", "0", "--sigma-w2", "1.5", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         Assert.AreEqual(2.0, doc.RootElement.GetProperty("criticalSigmaW2").GetDouble(), 1e-10);
@@ -118,7 +109,7 @@ public sealed class TheoryCommandTests
     [DataRow("--depth", "0", "--depth")]
     public async Task Theory_BadInput_OneLineErrorAndExitOne(string option, string value, string named)
     {
-        var (code, output, error) = await RunAsync("theory", option, value);
+        var (code, output, error) = await CliRunner.RunAsync("theory", option, value);
         Assert.AreEqual(1, code);
         Assert.AreEqual(string.Empty, output);
         string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -131,7 +122,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_RangeWithSigmaW2_IsRefused()
     {
-        var (code, _, error) = await RunAsync("theory", "--sigma-w2", "1", "--range", "0.5:1:0.1");
+        var (code, _, error) = await CliRunner.RunAsync("theory", "--sigma-w2", "1", "--range", "0.5:1:0.1");
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "--range");
     }
@@ -139,7 +130,7 @@ public sealed class TheoryCommandTests
     [TestMethod]
     public async Task Theory_Help_CarriesAnExample()
     {
-        var (code, output, _) = await RunAsync("theory", "--help");
+        var (code, output, _) = await CliRunner.RunAsync("theory", "--help");
         Assert.AreEqual(0, code);
         StringAssert.Contains(output, "Example: entropy theory");
         StringAssert.Contains(output, "--sigma-b2");

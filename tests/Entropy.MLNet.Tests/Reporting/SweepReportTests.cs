@@ -1,6 +1,6 @@
+using Entropy.MLNet.Tests.Cli;
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
 using System.Text.Json;
-using Entropy.MLNet.Cli;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Runtime;
@@ -13,14 +13,6 @@ namespace Entropy.MLNet.Tests.Reporting;
 public sealed class SweepReportTests
 {
     private const string Hostile = "<img src=x onerror=alert(1)>";
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await EntropyCli.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary>A results directory as a sweep writes it (through the sweep's own row types), with ground truth and timings.</summary>
     private static SweepSettings WriteSyntheticResults(string dir, bool groundTruth = true, double[]? sigmaB2 = null)
@@ -126,7 +118,7 @@ public sealed class SweepReportTests
     {
         string missing = Path.Combine(Path.GetTempPath(), "entropy-no-such-results-" + Guid.NewGuid().ToString("N"));
 
-        var (exit, stdout, stderr) = await RunAsync("report", missing);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("report", missing);
 
         Assert.AreEqual(1, exit);
         Assert.AreEqual(string.Empty, stdout);
@@ -142,7 +134,7 @@ public sealed class SweepReportTests
         WriteSyntheticResults(temp.Path);
         File.WriteAllText(Path.Combine(temp.Path, SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\nthis,is,not,a,row\n");
 
-        var (exit, _, stderr) = await RunAsync("report", temp.Path);
+        var (exit, _, stderr) = await CliRunner.RunAsync("report", temp.Path);
 
         Assert.AreEqual(1, exit);
         StringAssert.Contains(stderr, "entropy report: error:");
@@ -169,7 +161,7 @@ public sealed class SweepReportTests
         var test = DatasetCatalog.Load("mnist", "test");
         SweepRunner.Run(settings, train, test, temp.Path, new SweepRunOptions { Device = DeviceKind.Cpu, Threads = 1, ReconstructionImages = 2 });
 
-        var (exit, stdout, stderr) = await RunAsync("report", temp.Path, "--format", "json");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("report", temp.Path, "--format", "json");
 
         Assert.AreEqual(0, exit, stderr);
         using var json = JsonDocument.Parse(stdout);
