@@ -17,7 +17,11 @@ namespace Entropy.MLNet.Benchmarks;
 /// <param name="Repetitions">Products timed.</param>
 /// <param name="Seconds">Seconds for all repetitions.</param>
 /// <param name="GflopPerSecond">2·M·K·N·repetitions / seconds / 1e9.</param>
-public sealed record MatmulMeasurement(string Name, int M, int K, int N, int Repetitions, double Seconds, double GflopPerSecond);
+public sealed record MatmulMeasurement(string Name, int M, int K, int N, int Repetitions, double Seconds, double GflopPerSecond)
+{
+    /// <summary>When in the run it was measured (e.g. <c>before</c> or <c>after</c> the timed epochs); empty when not said.</summary>
+    public string When { get; init; } = "";
+}
 
 /// <summary>One timed cascade-training epoch.</summary>
 /// <param name="Engine"><c>probe</c> (this library's trainer) or <c>plain</c> (one Linear decoder and one Adam per layer, the authors' loop).</param>
@@ -28,7 +32,7 @@ public sealed record MatmulMeasurement(string Name, int M, int K, int N, int Rep
 /// <param name="Seconds">Seconds for the epoch (training loop only).</param>
 /// <param name="Gflop">Work counted by the FLOP model, in GFLOP.</param>
 /// <param name="GflopPerSecond">Gflop / Seconds.</param>
-/// <param name="FractionOfPeak">GflopPerSecond / the best measured matmul throughput.</param>
+/// <param name="FractionOfPeak">GflopPerSecond / the best measured matmul throughput (NaN until a peak is known).</param>
 public sealed record CascadeEpochMeasurement(string Engine, int Depth, string Width, int Images, int BatchSize, double Seconds,
     double Gflop, double GflopPerSecond, double FractionOfPeak);
 
@@ -110,7 +114,7 @@ public static class ProbeBenchmark
     /// <param name="data">Training images (all are used).</param>
     /// <param name="depth">Depth D (wide network).</param>
     /// <param name="batchSize">Mini-batch size.</param>
-    /// <param name="peak">Matmul peak for the fraction (GFLOP/s).</param>
+    /// <param name="peak">Matmul peak for the fraction (GFLOP/s); NaN to fill it in later.</param>
     /// <param name="progress">Optional per-batch progress.</param>
     /// <param name="ct">Cancellation.</param>
     public static CascadeEpochMeasurement CascadeEpoch(ImageDataset data, int depth, int batchSize, double peak,

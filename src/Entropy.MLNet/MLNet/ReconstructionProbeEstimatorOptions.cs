@@ -73,7 +73,7 @@ public sealed class ReconstructionProbeEstimatorOptions
     /// <summary>TorchSharp intra-op threads while training; null keeps TorchSharp's setting.</summary>
     public int? Threads { get; set; }
 
-    /// <summary>Progress of the decoder training, reported after every batch.</summary>
+    /// <summary>Progress of the decoder training, reported after every chunk of mini-batches (at most 4,096 images).</summary>
     public IProgress<ProbeProgress>? Progress { get; set; }
 
     /// <summary>Cancels <c>Fit</c> between batches.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Entropy.MLNet.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -278,6 +279,69 @@ public sealed class DecoderGroup : nn.Module
         using var scope = NewDisposeScope();
         Tensor y = nn.functional.linear(activations, weight[index], bias[index]);
         return (_tanh ? y.tanh_() : y).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Decoder <paramref name="index"/>'s weight [n_out, n_in] and bias [n_out] as views of the stacked parameters that
+    /// track no gradients, for a trainer that updates them in place. The caller owns (and disposes) the views.
+    /// </summary>
+    internal (Tensor Weight, Tensor Bias) TrainingViews(int index)
+    {
+        using var w = weight.detach();
+        using var b = bias.detach();
+        return (w[index], b[index]);
+    }
+
+    /// <summary>
+    /// The gradient of one decoder's layer-local loss MSE(C(h), t) (mean over all B·n_out elements), in closed form:
+    /// with y = act(h·Wᵀ + b), δ = (2 / (B·n_out)) (y − t) ⊙ act′, where act′ = 1 − y² for tanh and 1 for a linear output;
+    /// ∂W = δᵀ·h and ∂b = Σ_rows δ. The same numbers autograd gives for <see cref="LocalLosses"/> (tested), without
+    /// building a graph: the decoders train on many small batches, where the graph's bookkeeping costs as much as the
+    /// maths. Outputs are independent, so <paramref name="weight"/> and <paramref name="bias"/> may be a block of the
+    /// decoder's output rows, R of its n_out outputs, starting at output <paramref name="firstOutput"/>.
+    /// </summary>
+    /// <param name="weight">[R, n_in]: the decoder's weight or a block of its rows.</param>
+    /// <param name="bias">[R]: the matching bias entries.</param>
+    /// <param name="tanhOutput">Whether the decoder ends with tanh.</param>
+    /// <param name="input">h_ℓ [B, n_in].</param>
+    /// <param name="target">h_ℓ−1 [B, n_out], all of the decoder's outputs (contiguous rows).</param>
+    /// <param name="firstOutput">The block's first output (0 for the whole decoder).</param>
+    /// <param name="weightGradient">Optional [R, n_in] buffer for ∂W (returned); the same memory every step stays in the cache.</param>
+    internal static (Tensor Weight, Tensor Bias) LocalGradients(Tensor weight, Tensor bias, bool tanhOutput, Tensor input, Tensor target,
+        long firstOutput = 0, Tensor? weightGradient = null)
+    {
+        using var scope = NewDisposeScope();
+        long rows = input.shape[0];
+        long block = weight.shape[0];
+        long outputs = target.shape[1];
+        double scale = 2.0 / (rows * outputs);
+        Tensor y = addmm(bias, input, weight.t(), 1, 1);
+        if (tanhOutput)
+        {
+            y.tanh_();
+        }
+        Tensor gb;
+        if (y.device_type == DeviceType.CPU && y.dtype == ScalarType.Float32 && target.dtype == ScalarType.Float32 && target.is_contiguous())
+        {
+            gb = empty(block, ScalarType.Float32);
+            DecoderDelta.Compute(MemoryMarshal.Cast<byte, float>(y.bytes), MemoryMarshal.Cast<byte, float>(target.bytes), (int)rows, (int)block,
+                firstOutput, outputs, tanhOutput, (float)scale, MemoryMarshal.Cast<byte, float>(gb.bytes));
+        }
+        else
+        {
+            Tensor t = target.narrow(1, firstOutput, block);
+            Tensor delta = tanhOutput ? y.sub(t).mul_(y.square().neg_().add_(1)) : y.sub(t);
+            y = delta.mul_(scale);
+            gb = y.sum(0L);
+        }
+        gb.MoveToOuterDisposeScope();
+        if (weightGradient is not null)
+        {
+            // β = 0: the buffer's old contents are ignored.
+            weightGradient.addmm_(y.t(), input, 0, 1);
+            return (weightGradient, gb);
+        }
+        return (y.t().mm(input).MoveToOuterDisposeScope(), gb);
     }
 
     /// <summary>Losses [count] of decoders index..index+count−1 against their layer-local targets (see <see cref="Cascade.LocalLosses"/>).</summary>

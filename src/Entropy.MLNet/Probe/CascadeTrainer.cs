@@ -1,33 +1,53 @@
 using System.Diagnostics;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Entropy.MLNet.Probe;
 
 /// <summary>
-/// Trains a <see cref="Cascade"/> on a frozen <see cref="DeepNetwork"/> as the authors: per mini-batch, one forward pass
-/// of the network without gradients, then every decoder ℓ regresses layer ℓ−1's output from layer ℓ's (MSE, mean),
-/// all decoders in the same pass over the data.
+/// Trains a <see cref="Cascade"/> on a frozen <see cref="DeepNetwork"/> as the authors: per mini-batch, the network's
+/// layer outputs without gradients, then every decoder ℓ regresses layer ℓ−1's output from layer ℓ's (MSE, mean) and
+/// takes one step of its own Adam; all decoders in the same pass over the data.
 /// <para>
-/// Parity: the authors give each decoder its own Adam optimiser and call backward per decoder. The decoder losses share
-/// no parameters and their inputs carry no gradient, so the gradient of their sum with respect to decoder ℓ's
-/// parameters is exactly ∂loss_ℓ; and Adam is elementwise, so one Adam over all decoder parameters (same lr, betas, eps,
-/// step count) makes exactly the per-decoder updates. Hence one backward and one optimiser step per batch.
+/// How the work is laid out (none of it changes what a decoder sees: decoder ℓ still takes one Adam step per
+/// mini-batch, on that mini-batch's h_ℓ and h_ℓ−1, in the same order):
+/// <list type="bullet">
+/// <item>The network is frozen, so its outputs for several consecutive mini-batches (a chunk, about 1,024 rows) are
+/// computed at once.</item>
+/// <item>The decoders share nothing, so each worker (<see cref="TorchWorkers"/>) takes whole decoders and runs all of a
+/// chunk's mini-batches through one decoder before the next, which keeps that decoder's weight, gradient and Adam
+/// moments in the CPU cache across the chunk instead of streaming every decoder's state from memory once per
+/// mini-batch.</item>
+/// <item>Each decoder's gradient is computed in closed form (<see cref="DecoderGroup.LocalGradients"/>) and its Adam
+/// step is one fused pass (<see cref="AdamUpdate"/>).</item>
+/// </list>
 /// </para>
 /// <para>
 /// Extension points: <see cref="LastLayer"/> bounds the decoders trained (an adaptive cascade can lower it once the
-/// entropy has saturated; the network forward then stops there too), and <see cref="TrainBatch"/> is the unit of work
-/// a scheduler can interleave with evaluations.
+/// entropy has saturated; the network forward then stops there too), and <see cref="TrainBatch"/> /
+/// <see cref="TrainBatches"/> are the units of work a scheduler can interleave with evaluations.
 /// </para>
 /// </summary>
 public sealed class CascadeTrainer : IDisposable
 {
+    /// <summary>Rows per chunk the trainer aims for (mini-batches are grouped up to this many rows).</summary>
+    internal const int ChunkRows = 4096;
+
+    /// <summary>Upper bound on the memory of a chunk's layer outputs.</summary>
+    internal const long ChunkBytes = 128L << 20;
+
+    /// <summary>Bytes of a decoder's weight per Adam block: the block's weight, gradient and two moments then take four times this, well inside the cache a core gets.</summary>
+    internal const long BlockBytes = 1L << 20;
+
     private readonly DeepNetwork _network;
     private readonly Cascade _cascade;
-    private readonly ChunkedAdam _optimizer;
     private readonly Device _device;
+    private readonly DecoderAdam[] _decoders;
+    private readonly bool[] _tanh;
+    private readonly TorchWorkers? _workers;
     private int _lastLayer;
 
     /// <summary>Creates a trainer for <paramref name="cascade"/> on the frozen <paramref name="network"/>.</summary>
@@ -35,6 +55,10 @@ public sealed class CascadeTrainer : IDisposable
     /// <param name="cascade">The decoders to train (same layer sizes as the network).</param>
     /// <param name="learningRate">Adam learning rate (the authors: 1e-3).</param>
     /// <param name="device">Device of the network and the cascade.</param>
+    /// <remarks>
+    /// On the CPU the trainer runs min(T, L) workers, T being the calling thread's libtorch thread count (see
+    /// <see cref="ProbeOptions.Threads"/>), each with T / workers intra-op threads; on a GPU it runs on the calling thread.
+    /// </remarks>
     public CascadeTrainer(DeepNetwork network, Cascade cascade, double learningRate, Device device)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -48,15 +72,32 @@ public sealed class CascadeTrainer : IDisposable
         _cascade = cascade;
         _device = device;
         _lastLayer = cascade.Depth;
-        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay. ChunkedAdam makes
-        // bit-identical updates to torch.optim.Adam (tested) with less memory traffic.
-        _optimizer = new ChunkedAdam(cascade.parameters(), lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8);
+        // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay; one per decoder.
+        var settings = new AdamSettings(learningRate, 0.9, 0.999, 1e-8);
+        _decoders = new DecoderAdam[cascade.Depth];
+        _tanh = new bool[cascade.Depth];
+        foreach (var group in cascade.Groups)
+        {
+            for (int j = 0; j < group.Count; j++)
+            {
+                var (w, b) = group.TrainingViews(j);
+                // Blocks are for the CPU's cache; a GPU takes each decoder whole.
+                int blockRows = device.type == DeviceType.CPU ? BlockRows(group.InputSize, group.OutputSize) : group.OutputSize;
+                _decoders[group.FirstLayer + j - 1] = new DecoderAdam(w, b, settings, blockRows);
+                _tanh[group.FirstLayer + j - 1] = group.TanhOutput;
+            }
+        }
+        int threads = get_num_threads();
+        int workers = device.type == DeviceType.CPU ? Math.Min(threads, cascade.Depth) : 1;
+        if (workers > 1)
+        {
+            _workers = new TorchWorkers(workers, Math.Max(1, threads / workers));
+        }
     }
 
     /// <summary>
     /// The deepest decoder trained, and the deepest layer the frozen network computes, per batch (default L). Decoders
-    /// beyond it that share a stacked group with a trained one get zero gradients, and Adam keeps moving them by their
-    /// momentum: treat them as abandoned (an adaptive cascade stops them because they no longer matter).
+    /// beyond it are left as they are.
     /// </summary>
     public int LastLayer
     {
@@ -69,25 +110,188 @@ public sealed class CascadeTrainer : IDisposable
         }
     }
 
-    /// <summary>One optimisation step on a batch [B, n0]; returns nothing to avoid a device sync per batch.</summary>
+    /// <summary>Number of workers that share the decoders (1 when the trainer runs on the calling thread).</summary>
+    public int Workers => _workers?.Count ?? 1;
+
+    /// <summary>One optimisation step of every decoder on a batch [B, n0].</summary>
     public void TrainBatch(Tensor batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var scope = NewDisposeScope();
-        Tensor[] outputs;
-        using (no_grad())
+        TrainBatches(batch, [checked((int)batch.shape[0])]);
+    }
+
+    /// <summary>
+    /// Consecutive mini-batches, stacked: <paramref name="rows"/> [Σ sizes, n0] holds mini-batch k in rows
+    /// Σ_{i&lt;k} sizes[i] onward. Every decoder takes one step per mini-batch, in order, exactly as
+    /// <see cref="TrainBatch"/> called once per mini-batch would.
+    /// </summary>
+    /// <param name="rows">The images of the mini-batches, in order.</param>
+    /// <param name="sizes">Rows of each mini-batch.</param>
+    /// <param name="ct">Cancellation, checked between mini-batches.</param>
+    public void TrainBatches(Tensor rows, IReadOnlyList<int> sizes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (sizes.Count == 0 || sizes.Any(n => n < 1) || sizes.Sum() != rows.shape[0])
         {
-            outputs = new Tensor[LastLayer + 1];
-            outputs[0] = batch;
-            for (int l = 1; l <= LastLayer; l++)
+            throw new ArgumentException($"The mini-batch sizes must be positive and add up to the {rows.shape[0]} rows.", nameof(sizes));
+        }
+        ct.ThrowIfCancellationRequested();
+        int last = LastLayer;
+        int workers = Math.Min(Workers, sizes.Count);
+        long[] starts = new long[sizes.Count + 1];
+        for (int k = 0; k < sizes.Count; k++)
+        {
+            starts[k + 1] = starts[k] + sizes[k];
+        }
+        // The network's forward pass: worker w takes mini-batches [first[w], first[w + 1]) through every layer.
+        int[] first = [.. Enumerable.Range(0, workers + 1).Select(w => w * sizes.Count / workers)];
+        var outputs = new Tensor[workers][];
+        try
+        {
+            Run(workers, w =>
             {
-                outputs[l] = _network.ForwardLayer(l, outputs[l - 1]);
+                using var noGrad = no_grad();
+                var h = new Tensor[last + 1];
+                outputs[w] = h;
+                h[0] = rows.narrow(0, starts[first[w]], starts[first[w + 1]] - starts[first[w]]);
+                for (int l = 1; l <= last; l++)
+                {
+                    h[l] = _network.ForwardLayer(l, h[l - 1]);
+                }
+            });
+            // The decoders, in blocks of output rows: each worker trains its share of the blocks, one block at a time
+            // through all the mini-batches.
+            var shares = Schedule(last, Workers);
+            Run(shares.Length, w =>
+            {
+                using var noGrad = no_grad();
+                var buffers = new Dictionary<(long, long), Tensor>();
+                try
+                {
+                    foreach (var (l, block) in shares[w])
+                    {
+                        var decoder = _decoders[l - 1];
+                        var rowsOfBlock = decoder.Blocks[block];
+                        var shape = (rowsOfBlock.Weight.shape[0], rowsOfBlock.Weight.shape[1]);
+                        if (!buffers.TryGetValue(shape, out var gwBuffer))
+                        {
+                            gwBuffer = empty_like(rowsOfBlock.Weight).DetachFromDisposeScope();
+                            buffers[shape] = gwBuffer;
+                        }
+                        for (int k = 0; k < sizes.Count; k++)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            using var scope = NewDisposeScope();
+                            int owner = Owner(first, k);
+                            long offset = starts[k] - starts[first[owner]];
+                            Tensor input = outputs[owner][l].narrow(0, offset, sizes[k]);
+                            Tensor target = outputs[owner][l - 1].narrow(0, offset, sizes[k]);
+                            var (gw, gb) = DecoderGroup.LocalGradients(rowsOfBlock.Weight, rowsOfBlock.Bias, _tanh[l - 1], input, target, rowsOfBlock.Start, gwBuffer);
+                            decoder.StepBlock(block, gw, gb, decoder.Steps + k + 1);
+                        }
+                    }
+                }
+                finally
+                {
+                    foreach (var buffer in buffers.Values)
+                    {
+                        buffer.Dispose();
+                    }
+                }
+            });
+            for (int l = 1; l <= last; l++)
+            {
+                _decoders[l - 1].Advance(sizes.Count);
             }
         }
-        Tensor loss = _cascade.LocalLosses(outputs, 1, LastLayer).sum();
-        _optimizer.ZeroGrad();
-        loss.backward();
-        _optimizer.Step();
+        finally
+        {
+            foreach (var h in outputs)
+            {
+                if (h is null)
+                {
+                    continue;
+                }
+                foreach (var t in h)
+                {
+                    t?.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The row blocks of decoders 1..<paramref name="last"/> shared among <paramref name="workers"/> by cost (rows × n_in),
+    /// largest first to the least loaded; each share in decoder order.
+    /// </summary>
+    internal (int Layer, int Block)[][] Schedule(int last, int workers)
+    {
+        var items = new List<(int Layer, int Block, double Cost)>();
+        for (int l = 1; l <= last; l++)
+        {
+            var blocks = _decoders[l - 1].Blocks;
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                items.Add((l, b, (double)blocks[b].Rows * blocks[b].Weight.shape[1]));
+            }
+        }
+        workers = Math.Min(workers, items.Count);
+        var shares = Enumerable.Range(0, workers).Select(_ => new List<(int Layer, int Block)>()).ToArray();
+        var load = new double[workers];
+        foreach (var item in items.OrderByDescending(i => i.Cost).ThenBy(i => i.Layer).ThenBy(i => i.Block))
+        {
+            int w = Array.IndexOf(load, load.Min());
+            shares[w].Add((item.Layer, item.Block));
+            load[w] += item.Cost;
+        }
+        return [.. shares.Select(s => s.Order().ToArray())];
+    }
+
+    /// <summary>
+    /// Output rows per Adam block for a decoder [<paramref name="outputs"/>, <paramref name="inputs"/>]: the fewest
+    /// equal blocks whose weight fits in <see cref="BlockBytes"/>, rounded up to a multiple of 8 rows.
+    /// </summary>
+    internal static int BlockRows(int inputs, int outputs)
+    {
+        long blocks = Math.Max(1, (4L * inputs * outputs + BlockBytes - 1) / BlockBytes);
+        long rows = (outputs + blocks - 1) / blocks;
+        return (int)Math.Min(outputs, (rows + 7) / 8 * 8);
+    }
+
+    private static int Owner(int[] first, int k)
+    {
+        int w = 0;
+        while (first[w + 1] <= k)
+        {
+            w++;
+        }
+        return w;
+    }
+
+    private void Run(int count, Action<int> job)
+    {
+        if (_workers is null || count == 1)
+        {
+            // Inline on the calling thread (one worker, or a GPU where the device does the parallel work).
+            job(0);
+            return;
+        }
+        _workers.Run(w =>
+        {
+            if (w < count)
+            {
+                job(w);
+            }
+        });
+    }
+
+    /// <summary>Mini-batches per chunk for batches of <paramref name="batchSize"/>: about <see cref="ChunkRows"/> rows, within <see cref="ChunkBytes"/>.</summary>
+    internal int ChunkBatches(int batchSize)
+    {
+        long bytesPerRow = 4L * _cascade.LayerSizes.Take(LastLayer + 1).Sum();
+        long byMemory = ChunkBytes / Math.Max(1, bytesPerRow * batchSize);
+        return (int)Math.Clamp(Math.Min(ChunkRows / batchSize, byMemory), 1, int.MaxValue);
     }
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="indices"/> of <paramref name="data"/>, reshuffled each epoch with <paramref name="generator"/>.</summary>
@@ -96,8 +300,8 @@ public sealed class CascadeTrainer : IDisposable
     /// <param name="epochs">Passes over <paramref name="indices"/>.</param>
     /// <param name="batchSize">Mini-batch size (the last batch of an epoch may be smaller).</param>
     /// <param name="generator">The private generator for the shuffles.</param>
-    /// <param name="progress">Optional progress after every batch.</param>
-    /// <param name="ct">Cancellation, checked before every batch.</param>
+    /// <param name="progress">Optional progress after every chunk of mini-batches (at most 4,096 images).</param>
+    /// <param name="ct">Cancellation, checked between mini-batches; a cancelled run leaves the decoders part-trained.</param>
     public void Train(ImageDataset data, int[] indices, int epochs, int batchSize, Generator generator,
         IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
@@ -117,7 +321,9 @@ public sealed class CascadeTrainer : IDisposable
         int d = data.FeatureSize;
         int perEpoch = (indices.Length + batchSize - 1) / batchSize;
         int total = perEpoch * epochs;
-        var buffer = new float[batchSize * d];
+        int chunk = ChunkBatches(batchSize);
+        var buffer = new float[(long)chunk * batchSize * d];
+        var sizes = new List<int>(chunk);
         var watch = Stopwatch.StartNew();
         long seen = 0;
         int done = 0;
@@ -125,26 +331,35 @@ public sealed class CascadeTrainer : IDisposable
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             int[] order = Shuffle(indices, generator);
-            for (int start = 0; start < order.Length; start += batchSize)
+            for (int start = 0; start < order.Length;)
             {
                 ct.ThrowIfCancellationRequested();
-                int n = Math.Min(batchSize, order.Length - start);
+                // A chunk: up to `chunk` consecutive mini-batches of this epoch's order.
+                sizes.Clear();
+                int rows = 0;
+                while (sizes.Count < chunk && start + rows < order.Length)
+                {
+                    int n = Math.Min(batchSize, order.Length - start - rows);
+                    sizes.Add(n);
+                    rows += n;
+                }
                 ReadOnlySpan<float> pixels = data.Pixels;
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < rows; i++)
                 {
                     pixels.Slice(order[start + i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
                 }
                 using (var scope = NewDisposeScope())
                 {
-                    Tensor x = tensor(n == batchSize ? buffer : buffer.AsSpan(0, n * d).ToArray(), [n, d]);
+                    Tensor x = tensor(rows * d == buffer.Length ? buffer : buffer.AsSpan(0, rows * d).ToArray(), [rows, d]);
                     if (_device.type != DeviceType.CPU)
                     {
                         x = x.to(_device);
                     }
-                    TrainBatch(x);
+                    TrainBatches(x, sizes, ct);
                 }
-                seen += n;
-                done++;
+                start += rows;
+                seen += rows;
+                done += sizes.Count;
                 progress?.Report(new ProbeProgress(ProbePhase.Training, done, total, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), epoch));
             }
         }
@@ -163,6 +378,13 @@ public sealed class CascadeTrainer : IDisposable
         return result;
     }
 
-    /// <summary>Frees the optimiser state (not the network or the cascade).</summary>
-    public void Dispose() => _optimizer.Dispose();
+    /// <summary>Stops the workers and frees the optimiser state (not the network or the cascade).</summary>
+    public void Dispose()
+    {
+        _workers?.Dispose();
+        foreach (var decoder in _decoders)
+        {
+            decoder?.Dispose();
+        }
+    }
 }

@@ -18,7 +18,7 @@ public static class ReconstructionProbe
     /// <summary>Builds the network and trains the decoders.</summary>
     /// <param name="train">Training images.</param>
     /// <param name="options">Probe settings; validated before any work.</param>
-    /// <param name="progress">Optional progress, reported after every batch.</param>
+    /// <param name="progress">Optional progress, reported after every chunk of mini-batches (at most 4,096 images).</param>
     /// <param name="ct">Cancellation, checked between batches.</param>
     /// <exception cref="ArgumentException">An option is invalid for <paramref name="train"/> (the parameter name is the option's).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>

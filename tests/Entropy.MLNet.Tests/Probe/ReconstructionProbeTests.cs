@@ -109,32 +109,32 @@ public sealed class ReconstructionProbeTests
     }
 
     [TestMethod]
-    public void Fit_ReportsProgressPerBatch()
+    public void Fit_ReportsProgressPerChunkOfBatches()
     {
         var reports = new List<ProbeProgress>();
-        using var model = ReconstructionProbe.Fit(TestData.Train, TestData.Small(), new SyncProgress(reports.Add));
+        // 512 images at batch 64 are one chunk (up to 4,096 images) per epoch: one report per epoch.
+        using var model = ReconstructionProbe.Fit(TestData.Train, TestData.Small() with { Epochs = 3 }, new SyncProgress(reports.Add));
         Assert.AreEqual(ProbePhase.Building, reports[0].Phase);
         var training = reports.Where(p => p.Phase == ProbePhase.Training && p.Batch > 0).ToList();
-        Assert.HasCount(8, training); // 512 images at batch 64
-        Assert.AreEqual(8, training[^1].Batch);
-        Assert.AreEqual(8, training[^1].TotalBatches);
-        Assert.IsTrue(training.All(p => p.SamplesPerSecond > 0));
+        Assert.IsTrue(training.Select(p => p.Batch).SequenceEqual([8, 16, 24]), "batches done after each report");
+        Assert.IsTrue(training.Select(p => p.Epoch).SequenceEqual([1, 2, 3]), "epochs");
+        Assert.IsTrue(training.All(p => p.TotalBatches == 24 && p.SamplesPerSecond > 0));
     }
 
     [TestMethod]
-    public void Fit_Cancelled_StopsBetweenBatches()
+    public void Fit_Cancelled_StopsBetweenChunks()
     {
         using var cts = new CancellationTokenSource();
-        int batches = 0;
+        int reports = 0;
         var progress = new SyncProgress(p =>
         {
-            if (p.Phase == ProbePhase.Training && p.Batch > 0 && ++batches == 3)
+            if (p.Phase == ProbePhase.Training && p.Batch > 0 && ++reports == 1)
             {
                 cts.Cancel();
             }
         });
-        Assert.ThrowsExactly<OperationCanceledException>(() => ReconstructionProbe.Fit(TestData.Train, TestData.Small(), progress, cts.Token));
-        Assert.AreEqual(3, batches);
+        Assert.ThrowsExactly<OperationCanceledException>(() => ReconstructionProbe.Fit(TestData.Train, TestData.Small() with { Epochs = 3 }, progress, cts.Token));
+        Assert.AreEqual(1, reports);
     }
 
     [TestMethod]
