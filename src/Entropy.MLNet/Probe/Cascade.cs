@@ -13,9 +13,10 @@ namespace Entropy.MLNet.Probe;
 /// Chaining decoders ℓ..1 turns layer ℓ's activations into an image (<see cref="Reconstruct"/>).
 /// <para>
 /// Decoders of equal shape that follow each other are stored stacked in one <see cref="DecoderGroup"/> (weight
-/// [G, n_out, n_in]) so that training applies them with one batched matrix product and one optimizer tensor instead of G
-/// small ones; each decoder's parameters are still its own slice, drawn independently (PyTorch's default
-/// U(±1/√fan_in), fan_in = n_ℓ) from the private generator, so the grouping never changes the numbers' distribution.
+/// [G, n_out, n_in]) so that reconstructions and <see cref="LocalLosses"/> apply them with one batched matrix product;
+/// each decoder's parameters are still its own slice, drawn independently (PyTorch's default U(±1/√fan_in),
+/// fan_in = n_ℓ) from the private generator, so the grouping never changes the numbers' distribution. Training
+/// (<see cref="CascadeTrainer"/>) updates each decoder's slice separately.
 /// </para>
 /// </summary>
 public sealed class Cascade : nn.Module
