@@ -61,8 +61,9 @@ public sealed class CascadeTrainer : IDisposable
     /// <param name="learningRate">Adam learning rate (the authors: 1e-3).</param>
     /// <param name="device">Device of the network and the cascade.</param>
     /// <remarks>
-    /// On the CPU the trainer runs min(T, L) workers, T being the calling thread's libtorch thread count (see
-    /// <see cref="ProbeOptions.Threads"/>), each with T / workers intra-op threads; on a GPU it runs on the calling thread.
+    /// On the CPU the trainer runs min(T, number of decoder blocks) workers, T being the calling thread's libtorch thread
+    /// count (see <see cref="ProbeOptions.Threads"/>), each with T / workers intra-op threads; on a GPU it runs on the
+    /// calling thread.
     /// </remarks>
     public CascadeTrainer(DeepNetwork network, Cascade cascade, double learningRate, Device device)
     {
@@ -92,8 +93,9 @@ public sealed class CascadeTrainer : IDisposable
                 _tanh[group.FirstLayer + j - 1] = group.TanhOutput;
             }
         }
+        // The blocks are the units of work, so a many-core machine can use more workers than there are decoders.
         int threads = get_num_threads();
-        int workers = device.type == DeviceType.CPU ? Math.Min(threads, cascade.Depth) : 1;
+        int workers = device.type == DeviceType.CPU ? Math.Min(threads, _decoders.Sum(d => d.Blocks.Count)) : 1;
         if (workers > 1)
         {
             _workers = new TorchWorkers(workers, Math.Max(1, threads / workers));
