@@ -110,7 +110,7 @@ public static class ProbeBenchmark
         return new MatmulMeasurement($"{m}x{k} · {k}x{n}", m, k, n, reps, s, 2.0 * m * k * n * reps / s / 1e9);
     }
 
-    /// <summary>Times one cascade epoch with this library's trainer (stacked decoders, one chunked Adam).</summary>
+    /// <summary>Times one cascade epoch with this library's trainer (<see cref="CascadeTrainer"/>: workers, row blocks, fused Adam).</summary>
     /// <param name="data">Training images (all are used).</param>
     /// <param name="depth">Depth D (wide network).</param>
     /// <param name="batchSize">Mini-batch size.</param>

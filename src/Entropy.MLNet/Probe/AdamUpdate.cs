@@ -37,7 +37,7 @@ internal static class AdamUpdate
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        firstMoment.lerp_(gradient, tensor(1 - settings.Beta1, firstMoment.dtype, firstMoment.device));
+        firstMoment.lerp_(gradient, 1 - settings.Beta1);
         secondMoment.mul_(settings.Beta2).addcmul_(gradient, gradient, 1 - settings.Beta2);
         Tensor denominator = secondMoment.sqrt().div_(bc2Sqrt).add_(settings.Epsilon);
         parameter.addcdiv_(firstMoment, denominator, -stepSize);

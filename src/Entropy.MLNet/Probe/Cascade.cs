@@ -290,7 +290,7 @@ public sealed class DecoderGroup : nn.Module
     {
         using var w = weight.detach();
         using var b = bias.detach();
-        return (w[index], b[index]);
+        return (w[index].DetachFromDisposeScope(), b[index].DetachFromDisposeScope());
     }
 
     /// <summary>

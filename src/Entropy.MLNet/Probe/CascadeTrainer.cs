@@ -82,23 +82,31 @@ public sealed class CascadeTrainer : IDisposable
         var settings = new AdamSettings(learningRate, 0.9, 0.999, 1e-8);
         _decoders = new DecoderAdam[cascade.Depth];
         _tanh = new bool[cascade.Depth];
-        foreach (var group in cascade.Groups)
+        try
         {
-            for (int j = 0; j < group.Count; j++)
+            foreach (var group in cascade.Groups)
             {
-                var (w, b) = group.TrainingViews(j);
-                // Blocks are for the CPU's cache; a GPU takes each decoder whole.
-                int blockRows = device.type == DeviceType.CPU ? BlockRows(group.InputSize, group.OutputSize) : group.OutputSize;
-                _decoders[group.FirstLayer + j - 1] = new DecoderAdam(w, b, settings, blockRows);
-                _tanh[group.FirstLayer + j - 1] = group.TanhOutput;
+                for (int j = 0; j < group.Count; j++)
+                {
+                    var (w, b) = group.TrainingViews(j);
+                    // Blocks are for the CPU's cache; a GPU takes each decoder whole.
+                    int blockRows = device.type == DeviceType.CPU ? BlockRows(group.InputSize, group.OutputSize) : group.OutputSize;
+                    _decoders[group.FirstLayer + j - 1] = new DecoderAdam(w, b, settings, blockRows);
+                    _tanh[group.FirstLayer + j - 1] = group.TanhOutput;
+                }
+            }
+            // The blocks are the units of work, so a many-core machine can use more workers than there are decoders.
+            int threads = get_num_threads();
+            int workers = device.type == DeviceType.CPU ? Math.Min(threads, _decoders.Sum(d => d.Blocks.Count)) : 1;
+            if (workers > 1)
+            {
+                _workers = new TorchWorkers(workers, Math.Max(1, threads / workers));
             }
         }
-        // The blocks are the units of work, so a many-core machine can use more workers than there are decoders.
-        int threads = get_num_threads();
-        int workers = device.type == DeviceType.CPU ? Math.Min(threads, _decoders.Sum(d => d.Blocks.Count)) : 1;
-        if (workers > 1)
+        catch
         {
-            _workers = new TorchWorkers(workers, Math.Max(1, threads / workers));
+            Dispose();
+            throw;
         }
     }
 
@@ -134,7 +142,10 @@ public sealed class CascadeTrainer : IDisposable
     /// </summary>
     /// <param name="rows">The images of the mini-batches, in order.</param>
     /// <param name="sizes">Rows of each mini-batch.</param>
-    /// <param name="ct">Cancellation, checked between mini-batches.</param>
+    /// <param name="ct">
+    /// Cancellation, checked before the chunk and between the network's forward pass and the decoders' steps. Once the
+    /// decoders have started, the chunk completes, so every decoder always stands at the same step.
+    /// </param>
     public void TrainBatches(Tensor rows, IReadOnlyList<int> sizes, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -168,7 +179,9 @@ public sealed class CascadeTrainer : IDisposable
                 }
             });
             // The decoders, in blocks of output rows: each worker trains its share of the blocks, one block at a time
-            // through all the mini-batches.
+            // through all the mini-batches. No cancellation from here on: a half-stepped chunk would leave blocks of a
+            // decoder at different Adam steps.
+            ct.ThrowIfCancellationRequested();
             var shares = Schedule(last, Workers);
             Run(shares.Length, w =>
             {
@@ -188,7 +201,6 @@ public sealed class CascadeTrainer : IDisposable
                         }
                         for (int k = 0; k < sizes.Count; k++)
                         {
-                            ct.ThrowIfCancellationRequested();
                             using var scope = NewDisposeScope();
                             int owner = Owner(first, k);
                             long offset = starts[k] - starts[first[owner]];
@@ -308,7 +320,7 @@ public sealed class CascadeTrainer : IDisposable
     /// <param name="batchSize">Mini-batch size (the last batch of an epoch may be smaller).</param>
     /// <param name="generator">The private generator for the shuffles.</param>
     /// <param name="progress">Optional progress after every chunk of mini-batches (at most 4,096 images).</param>
-    /// <param name="ct">Cancellation, checked between mini-batches; a cancelled run leaves the decoders part-trained.</param>
+    /// <param name="ct">Cancellation, checked between chunks (see <see cref="TrainBatches"/>).</param>
     public void Train(ImageDataset data, int[] indices, int epochs, int batchSize, Generator generator,
         IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
@@ -385,7 +397,7 @@ public sealed class CascadeTrainer : IDisposable
         return result;
     }
 
-    /// <summary>Stops the workers and frees the optimiser state (not the network or the cascade).</summary>
+    /// <summary>Stops the workers and frees the optimiser state (not the network or the cascade). Not thread-safe with training.</summary>
     public void Dispose()
     {
         _workers?.Dispose();

@@ -9,6 +9,8 @@ namespace Entropy.MLNet.Tests.Probe;
 
 /// <summary>The pieces of the cascade trainer's engine: fused Adam, closed-form gradients, blocks, chunks, workers.</summary>
 [TestClass]
+[DoNotParallelize] // the workers set libtorch's thread counts
+
 public sealed class CascadeEngineTests
 {
     private static readonly int[] Ones = [1, 1, 1];
@@ -176,8 +178,71 @@ public sealed class CascadeEngineTests
         using var fresh = new Cascade(net.LayerSizes, Activation.Tanh, 5);
         Assert.IsFalse(fresh.parameters().First().allclose(a.parameters().First()), "trained");
         Assert.ThrowsExactly<ArgumentException>(() => chunked.TrainBatches(rows, [16, 16]));
-        // Cancellation is checked between the mini-batches inside a chunk.
+        // A cancelled chunk changes nothing: no decoder is left at a different step from the others.
+        var before = a.parameters().Select(p => p.detach().clone()).ToArray();
         Assert.ThrowsExactly<OperationCanceledException>(() => chunked.TrainBatches(rows, sizes, new CancellationToken(canceled: true)));
+        Assert.IsTrue(a.parameters().Zip(before).All(pair => pair.First.Equals(pair.Second)), "untouched");
+    }
+
+    /// <summary>Decoder <paramref name="layer"/>'s weight and bias (views of the cascade's stacked parameters).</summary>
+    private static (Tensor Weight, Tensor Bias) DecoderOf(Cascade cascade, int layer)
+    {
+        var group = cascade.Groups.Single(g => layer >= g.FirstLayer && layer < g.FirstLayer + g.Count);
+        return (group.Weight.detach()[layer - group.FirstLayer], group.Bias.detach()[layer - group.FirstLayer]);
+    }
+
+    [TestMethod]
+    public void TrainBatches_MatchesTheAuthorsLoop_OneAutogradAdamPerDecoder()
+    {
+        // ReLU: decoder 1 ends with tanh, decoders 2.. are linear. Decoder 1 (400 → 784) is 1.25 MB: two row blocks.
+        // Uneven mini-batches, and the last decoder left out (LastLayer = 3).
+        using var scope = NewDisposeScope();
+        var spec = new NetworkSpec { InputSize = 784, Classes = 10, Depth = 4, Width = NetworkWidth.Fixed(400), Activation = Activation.Relu, SigmaW2 = 2.0, Seed = 4 };
+        using var net = DeepNetwork.Create(spec);
+        using var cascade = new Cascade(net.LayerSizes, Activation.Relu, 6);
+        Assert.IsTrue(cascade.TanhOutputs.SequenceEqual([true, false, false, false]), "tanh only on decoder 1");
+        var reference = Enumerable.Range(1, 4).Select(l =>
+        {
+            var (w, b) = DecoderOf(cascade, l);
+            return (W: new Parameter(w.clone()), B: new Parameter(b.clone()));
+        }).ToArray();
+        var optimizers = reference.Select(d => optim.Adam([d.W, d.B], lr: 1e-3)).ToArray();
+        using var trainer = new CascadeTrainer(net, cascade, 1e-3, CPU) { LastLayer = 3 };
+        Assert.HasCount(2, trainer.Schedule(1, 1)[0]);
+
+        var images = TestData.Train.Take(229);
+        var rows = tensor(images.Pixels.ToArray(), [229, 784]);
+        int[] sizes = [64, 64, 64, 37];
+        trainer.TrainBatches(rows, sizes);
+        long start = 0;
+        foreach (int n in sizes)
+        {
+            Tensor[] h;
+            using (no_grad())
+            {
+                h = net.LayerOutputs(rows.narrow(0, start, n));
+            }
+            for (int l = 1; l <= 3; l++)
+            {
+                var (w, b) = reference[l - 1];
+                var y = nn.functional.linear(h[l], w, b);
+                var loss = nn.functional.mse_loss(l == 1 ? y.tanh() : y, h[l - 1]);
+                optimizers[l - 1].zero_grad();
+                loss.backward();
+                optimizers[l - 1].step();
+            }
+            start += n;
+        }
+        for (int l = 1; l <= 4; l++)
+        {
+            var (w, b) = DecoderOf(cascade, l);
+            Assert.IsTrue(w.allclose(reference[l - 1].W, rtol: 1e-4, atol: 1e-6), $"decoder {l} weight: max difference {(w - reference[l - 1].W).abs().max().item<float>()}");
+            Assert.IsTrue(b.allclose(reference[l - 1].B, rtol: 1e-4, atol: 1e-6), $"decoder {l} bias");
+        }
+        foreach (var o in optimizers)
+        {
+            o.Dispose();
+        }
     }
 
     [TestMethod]

@@ -89,6 +89,7 @@ public sealed class CascadeTests
 }
 
 [TestClass]
+[DoNotParallelize] // the trainer's workers set libtorch's thread counts
 public sealed class CascadeTrainerTests
 {
     [TestMethod]
