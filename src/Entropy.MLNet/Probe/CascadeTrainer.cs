@@ -182,6 +182,17 @@ public sealed class CascadeTrainer : IDisposable
             // through all the mini-batches. No cancellation from here on: a half-stepped chunk would leave blocks of a
             // decoder at different Adam steps.
             ct.ThrowIfCancellationRequested();
+            // Where mini-batch k's rows sit: in worker owner[k]'s outputs, from row offset[k].
+            int[] owner = new int[sizes.Count];
+            long[] offset = new long[sizes.Count];
+            for (int w = 0; w < workers; w++)
+            {
+                for (int k = first[w]; k < first[w + 1]; k++)
+                {
+                    owner[k] = w;
+                    offset[k] = starts[k] - starts[first[w]];
+                }
+            }
             var shares = Schedule(last, Workers);
             Run(shares.Length, w =>
             {
@@ -202,10 +213,8 @@ public sealed class CascadeTrainer : IDisposable
                         for (int k = 0; k < sizes.Count; k++)
                         {
                             using var scope = NewDisposeScope();
-                            int owner = Owner(first, k);
-                            long offset = starts[k] - starts[first[owner]];
-                            Tensor input = outputs[owner][l].narrow(0, offset, sizes[k]);
-                            Tensor target = outputs[owner][l - 1].narrow(0, offset, sizes[k]);
+                            Tensor input = outputs[owner[k]][l].narrow(0, offset[k], sizes[k]);
+                            Tensor target = outputs[owner[k]][l - 1].narrow(0, offset[k], sizes[k]);
                             var (gw, gb) = DecoderGroup.LocalGradients(rowsOfBlock.Weight, rowsOfBlock.Bias, _tanh[l - 1], input, target, rowsOfBlock.Start, gwBuffer);
                             decoder.StepBlock(block, gw, gb, decoder.Steps + k + 1);
                         }
@@ -276,16 +285,6 @@ public sealed class CascadeTrainer : IDisposable
         long blocks = Math.Max(1, (4L * inputs * outputs + BlockBytes - 1) / BlockBytes);
         long rows = (outputs + blocks - 1) / blocks;
         return (int)Math.Min(outputs, (rows + 7) / 8 * 8);
-    }
-
-    private static int Owner(int[] first, int k)
-    {
-        int w = 0;
-        while (first[w + 1] <= k)
-        {
-            w++;
-        }
-        return w;
     }
 
     private void Run(int count, Action<int> job)
