@@ -61,17 +61,9 @@ internal sealed class DecoderAdam : IDisposable
     /// <summary>Updates completed so far (Adam's t before the next one).</summary>
     public long Steps { get; private set; }
 
-    /// <summary>One Adam step of the whole decoder with the given gradients.</summary>
-    public void Step(Tensor weightGradient, Tensor biasGradient)
-    {
-        Steps++;
-        AdamUpdate.Apply(_weight, weightGradient, _moments[0], _moments[1], Steps, _settings);
-        AdamUpdate.Apply(_bias, biasGradient, _moments[2], _moments[3], Steps, _settings);
-    }
-
     /// <summary>
     /// Adam step number <paramref name="step"/> for block <paramref name="block"/> only, with that block's gradients.
-    /// A trainer that updates blocks separately calls <see cref="Advance"/> once every block has taken its steps.
+    /// The trainer calls <see cref="Advance"/> once every block has taken its steps.
     /// </summary>
     public void StepBlock(int block, Tensor weightGradient, Tensor biasGradient, long step)
     {

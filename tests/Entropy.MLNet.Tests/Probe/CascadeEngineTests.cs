@@ -130,7 +130,7 @@ public sealed class CascadeEngineTests
         {
             var gw = randn([20, 6], generator: g);
             var gb = randn([20], generator: g);
-            whole.Step(gw, gb);
+            whole.StepBlock(0, gw, gb, step); // one block of all 20 rows: the whole decoder
             foreach (var (block, i) in blocked.Blocks.Select((x, i) => (x, i)))
             {
                 blocked.StepBlock(i, gw.narrow(0, block.Start, block.Rows), gb.narrow(0, block.Start, block.Rows), step);
