@@ -80,11 +80,11 @@ internal static class BenchCommand
             };
             var epochs = new List<CascadeEpochMeasurement>();
             status.Line("timing the cascade epoch…");
-            epochs.Add(ProbeBenchmark.CascadeEpoch(train, d, b, double.NaN, status, ct));
+            epochs.Add(ProbeBenchmark.CascadeEpoch(train, d, b, status, ct));
             if (parse.GetValue(plain))
             {
                 status.Line("timing the authors' loop…");
-                epochs.Add(ProbeBenchmark.PlainEpoch(train, d, b, double.NaN, status, ct));
+                epochs.Add(ProbeBenchmark.PlainEpoch(train, d, b, status, ct));
             }
             status.Line("measuring matmul throughput again…");
             matmul.Add(ProbeBenchmark.Matmul(b, 784, 784) with { When = "after" });

@@ -32,7 +32,7 @@ public sealed record MatmulMeasurement(string Name, int M, int K, int N, int Rep
 /// <param name="Seconds">Seconds for the epoch (training loop only).</param>
 /// <param name="Gflop">Work counted by the FLOP model, in GFLOP.</param>
 /// <param name="GflopPerSecond">Gflop / Seconds.</param>
-/// <param name="FractionOfPeak">GflopPerSecond / the best measured matmul throughput (NaN until a peak is known).</param>
+/// <param name="FractionOfPeak">GflopPerSecond / the best measured matmul throughput: NaN as timed, set by the caller once the peak is measured (the peak is taken after the epochs too).</param>
 public sealed record CascadeEpochMeasurement(string Engine, int Depth, string Width, int Images, int BatchSize, double Seconds,
     double Gflop, double GflopPerSecond, double FractionOfPeak);
 
@@ -114,10 +114,9 @@ public static class ProbeBenchmark
     /// <param name="data">Training images (all are used).</param>
     /// <param name="depth">Depth D (wide network).</param>
     /// <param name="batchSize">Mini-batch size.</param>
-    /// <param name="peak">Matmul peak for the fraction (GFLOP/s); NaN to fill it in later.</param>
     /// <param name="progress">Optional per-batch progress.</param>
     /// <param name="ct">Cancellation.</param>
-    public static CascadeEpochMeasurement CascadeEpoch(ImageDataset data, int depth, int batchSize, double peak,
+    public static CascadeEpochMeasurement CascadeEpoch(ImageDataset data, int depth, int batchSize,
         IProgress<ProbeProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -133,7 +132,7 @@ public static class ProbeBenchmark
         trainer.Train(data, indices, 1, batchSize, shuffle, progress, ct);
         double s = watch.Elapsed.TotalSeconds;
         double gflop = CascadeGflop(network.LayerSizes, data.Count);
-        return new CascadeEpochMeasurement("probe", depth, "wide", data.Count, batchSize, s, gflop, gflop / s, gflop / s / peak);
+        return new CascadeEpochMeasurement("probe", depth, "wide", data.Count, batchSize, s, gflop, gflop / s, double.NaN);
     }
 
     /// <summary>
@@ -141,7 +140,7 @@ public static class ProbeBenchmark
     /// layer's own Linear decoder, backward, and step that decoder's own Adam (TorchSharp's <c>optim.Adam</c>).
     /// </summary>
     /// <inheritdoc cref="CascadeEpoch"/>
-    public static CascadeEpochMeasurement PlainEpoch(ImageDataset data, int depth, int batchSize, double peak,
+    public static CascadeEpochMeasurement PlainEpoch(ImageDataset data, int depth, int batchSize,
         IProgress<ProbeProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -190,7 +189,7 @@ public static class ProbeBenchmark
             }
             double s = watch.Elapsed.TotalSeconds;
             double gflop = CascadeGflop(sizes, data.Count);
-            return new CascadeEpochMeasurement("plain", depth, "wide", data.Count, batchSize, s, gflop, gflop / s, gflop / s / peak);
+            return new CascadeEpochMeasurement("plain", depth, "wide", data.Count, batchSize, s, gflop, gflop / s, double.NaN);
         }
         finally
         {
