@@ -3,9 +3,10 @@ using static TorchSharp.torch;
 namespace Entropy.MLNet.Probe;
 
 /// <summary>
-/// Applies <see cref="ProbeOptions.Threads"/>. TorchSharp's intra-op thread count is process-wide, so it is set only when
-/// asked for and then left in effect: restoring it afterwards would change the thread count under a probe running
-/// concurrently on another thread, and with it the floating-point results.
+/// Applies <see cref="ProbeOptions.Threads"/> to the calling thread. Libtorch keeps the intra-op count per thread
+/// (OpenMP), but setting it also changes the process-wide default that threads inherit on their first libtorch call, so
+/// it is set only when asked for and then left in effect: restoring it afterwards could change the count a probe
+/// starting concurrently on another thread picks up, and with it the floating-point results.
 /// </summary>
 internal static class TorchThreads
 {
