@@ -34,7 +34,8 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
 
         var command = new Command("train",
-            "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) with SGD (lr 1e-3, batch 64, as the authors) " +
+            "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) with SGD " +
+            string.Create(CultureInfo.InvariantCulture, $"(default lr {GroundTruthDefaults.For("mnist").LearningRate}, batch 64; the authors used lr 0.001 for up to 200 epochs) ") +
             "and reports whether test accuracy reaches the threshold within the epoch budget (stopping early once it does).\n" +
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
@@ -74,7 +75,7 @@ internal static class TrainCommand
                 options.DoubleSoftmax ? "double-softmax" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
                 result.BestTestAccuracy, result.EpochsRun, result.TrainSamples, result.TestSamples, result.Seed, result.Seconds, defaults.Rationale);
             output.Write(summary, w => summary.WriteText(w));
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
@@ -116,7 +117,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSummary(string Dataset, string Source, double SigmaW2, double SigmaB2, int Depth, string Width, string Activation,
         string Optimizer, double LearningRate, int EpochBudget, double Threshold, string Head, bool Trainable, double[] TestAccuracy,
-        double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int Epochs, int TrainSamples, int TestSamples, int Seed, double Seconds,
+        double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int EpochsRun, int TrainSamples, int TestSamples, int Seed, double Seconds,
         string Defaults)
     {
         public void WriteText(TextWriter w)
@@ -128,7 +129,7 @@ internal static class TrainCommand
             {
                 w.WriteLine(string.Create(c, $"  epoch {e + 1}: train accuracy {TrainAccuracy[e]:F4}, test accuracy {TestAccuracy[e]:F4}, loss {TrainLoss[e]:F4}"));
             }
-            w.WriteLine(string.Create(c, $"Trainable: {(Trainable ? "yes" : "no")} (best test accuracy {BestTestAccuracy:F4} after {Epochs} epoch(s), {Seconds:F1} s)"));
+            w.WriteLine(string.Create(c, $"Trainable: {(Trainable ? "yes" : "no")} (best test accuracy {BestTestAccuracy:F4} after {EpochsRun} epoch(s), {Seconds:F1} s)"));
         }
     }
 }
