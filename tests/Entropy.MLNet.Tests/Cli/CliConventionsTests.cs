@@ -84,11 +84,13 @@ public sealed class CliConventionsTests
     {
         int[] codes = [.. typeof(ExitCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)];
-        string table = ReadmeSection("Exit codes of `entropy`");
-        int[] documented = [.. Regex.Matches(table, @"^\| (\d+) \|", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+        int[] documented = Codes(ReadmeSection("Exit codes of `entropy`"));
+        // The tool package's README (what `dotnet tool install` users see) lists them too.
+        int[] packaged = Codes(RepositoryFile("src/Entropy.MLNet.Cli/TOOL.md"));
 
         Assert.AreEqual(codes.Length, codes.Distinct().Count(), "two outcomes share an exit code");
         CollectionAssert.AreEquivalent(codes, documented, $"code: {string.Join(", ", codes.Order())}; README: {string.Join(", ", documented.Order())}");
+        CollectionAssert.AreEquivalent(codes, packaged, $"code: {string.Join(", ", codes.Order())}; TOOL.md: {string.Join(", ", packaged.Order())}");
         Assert.AreEqual(0, ExitCodes.Success);
         Assert.AreEqual(1, ExitCodes.Failure);
         Assert.AreEqual(2, ExitCodes.Usage);
@@ -146,18 +148,23 @@ public sealed class CliConventionsTests
         return Walk(EntropyCli.Build(), []);
     }
 
-    /// <summary>The README, found above the test binaries next to the solution.</summary>
-    internal static string Readme()
+    private static int[] Codes(string markdown)
+        => [.. Regex.Matches(markdown, @"^\| (\d+) \|", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    /// <summary>A file of the repository, found above the test binaries next to the solution.</summary>
+    internal static string RepositoryFile(string relativePath)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Entropy.MLNet.sln")))
             {
-                return File.ReadAllText(Path.Combine(dir.FullName, "README.md"));
+                return File.ReadAllText(Path.Combine(dir.FullName, relativePath));
             }
         }
-        throw new AssertFailedException("README.md not found above " + AppContext.BaseDirectory);
+        throw new AssertFailedException($"{relativePath} not found above {AppContext.BaseDirectory}");
     }
+
+    internal static string Readme() => RepositoryFile("README.md");
 
     /// <summary>The README's table that follows the line starting with <paramref name="heading"/>.</summary>
     internal static string ReadmeSection(string heading)
