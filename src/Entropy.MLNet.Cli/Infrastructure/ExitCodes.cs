@@ -21,6 +21,12 @@ internal static class ExitCodes
     /// </summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// EX_TEMPFAIL (sysexits.h): another <c>entropy</c> process is writing the results directory (sweep, merge, report);
+    /// the same command succeeds once that one is done.
+    /// </summary>
+    public const int Busy = 75;
+
     /// <summary>Ctrl+C (SIGINT, 128 + 2): what was already written is kept.</summary>
     public const int Cancelled = 130;
 }

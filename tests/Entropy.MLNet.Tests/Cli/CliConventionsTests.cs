@@ -94,6 +94,7 @@ public sealed class CliConventionsTests
         Assert.AreEqual(0, ExitCodes.Success);
         Assert.AreEqual(1, ExitCodes.Failure);
         Assert.AreEqual(2, ExitCodes.Usage);
+        Assert.AreEqual(75, ExitCodes.Busy);
         Assert.AreEqual(130, ExitCodes.Cancelled);
     }
 
