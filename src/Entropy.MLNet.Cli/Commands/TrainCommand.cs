@@ -17,6 +17,7 @@ internal static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance sigma_w^2 (> 0).", Required = true };
         var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => 0.05 };
@@ -39,7 +40,7 @@ internal static class TrainCommand
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
             dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, epochs, threshold, optimizer, learningRate, batchSize,
-            trainSamples, doubleSoftmax, threads, device, seed, format,
+            trainSamples, doubleSoftmax, threads, maxMemory, device, seed, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -62,6 +63,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device) ?? "auto"),
                 Threads = parse.GetValue(threads),
+                MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
             };
             // Check the numbers before loading data, so that a typo fails at once.
             CheckNumbers(options);
