@@ -88,7 +88,13 @@ internal static class ProbeCommand
             }
             string name = parse.GetValue(dataset)!;
             string? data = parse.GetValue(dataDir);
-            var train = DatasetCatalog.Load(name, "train", data);
+            // Only the training images the probe will use are loaded (the same seeded subset it would pick from the whole split).
+            var train = DatasetCatalog.Load(new DatasetRequest(name)
+            {
+                Split = "train",
+                DataDir = data,
+                Subset = options.TrainSamples is >= 1 ? count => ReconstructionProbe.TrainingIndices(count, options) : null,
+            });
             var test = DatasetCatalog.Load(name, "test", data);
             ValidateForCli(options, train, test);
             if (train.Source == DatasetCatalog.EmbeddedSource && !output.Json)
