@@ -94,8 +94,9 @@ internal static class ProbeCommand
                 Split = "train",
                 DataDir = data,
                 Subset = options.TrainSamples is >= 1 ? count => ReconstructionProbe.TrainingIndices(count, options) : null,
+                MaxMemoryBytes = options.MaxMemoryBytes,
             });
-            var test = DatasetCatalog.Load(name, "test", data);
+            var test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = data, MaxMemoryBytes = options.MaxMemoryBytes });
             ValidateForCli(options, train, test);
             if (train.Source == DatasetCatalog.EmbeddedSource && !output.Json)
             {

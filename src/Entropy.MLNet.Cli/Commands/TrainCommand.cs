@@ -67,8 +67,8 @@ internal static class TrainCommand
             };
             // Check the numbers before loading data, so that a typo fails at once.
             CheckNumbers(options);
-            ImageDataset train = DatasetCatalog.Load(name, "train", parse.GetValue(dataDir));
-            ImageDataset test = DatasetCatalog.Load(name, "test", parse.GetValue(dataDir));
+            ImageDataset train = DatasetCatalog.Load(new DatasetRequest(name) { Split = "train", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
+            ImageDataset test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
             var progress = output.Json ? null : new EpochLines(output);
             GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);
             var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, options.Width.ToString(),

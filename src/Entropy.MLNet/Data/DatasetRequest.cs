@@ -46,6 +46,12 @@ public sealed record DatasetRequest
     /// </summary>
     public Func<int, int[]>? Subset { get; init; }
 
+    /// <summary>
+    /// Memory budget in bytes for the images loaded from IDX files and image folders, checked from their headers before
+    /// the data is read. Null (default): the lower of the available memory and the cgroup limit.
+    /// </summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>White noise only: the image shape (default 1×28×28, MNIST's).</summary>
     public ImageShape NoiseShape { get; init; } = new(1, 28, 28);
 

@@ -8,7 +8,7 @@ namespace Entropy.MLNet.Data;
 /// than the file holds is an <see cref="InvalidDataException"/> naming the file. The header is checked before the data
 /// is read: at most <see cref="MaxCount"/> items, sides of at most 4096 pixels, and the announced size must match the
 /// file's length (raw files) or the length its gzip trailer declares (gzip files, modulo 2^32). A subset of the images
-/// can be read without holding the others (<see cref="ReadImages(string, Func{int, int[]}?)"/>).
+/// can be read without holding the others (<see cref="ReadImages(string, Func{int, int[]}?, long?)"/>).
 /// </summary>
 public static class IdxReader
 {
@@ -35,10 +35,11 @@ public static class IdxReader
     /// </summary>
     /// <param name="path">A <c>*-images-idx3-ubyte</c> file, raw or gzip.</param>
     /// <param name="subset">Picks the images to keep from the announced count, or null for all.</param>
-    public static IdxImages ReadImages(string path, Func<int, int[]>? subset)
+    /// <param name="maxMemoryBytes">Memory budget for the images kept (5 bytes per pixel); null: <see cref="Runtime.MemoryBudget.Default"/>.</param>
+    public static IdxImages ReadImages(string path, Func<int, int[]>? subset, long? maxMemoryBytes = null)
     {
         using var stream = DataStreams.OpenFile(path);
-        return ReadImages(stream, path, RawLength(stream), subset);
+        return ReadImages(stream, path, RawLength(stream), subset, maxMemoryBytes);
     }
 
     /// <summary>Reads an images file from a stream (raw or gzip); <paramref name="name"/> names the stream in errors.</summary>
@@ -51,7 +52,7 @@ public static class IdxReader
         var data = DataStreams.Open(stream, name);
         try
         {
-            return ReadImages(data, name, RawLength(data), subset: null);
+            return ReadImages(data, name, RawLength(data), subset: null, maxMemoryBytes: null);
         }
         finally
         {
@@ -91,7 +92,7 @@ public static class IdxReader
         }
     }
 
-    private static IdxImages ReadImages(Stream stream, string name, long? fileLength, Func<int, int[]>? subset)
+    private static IdxImages ReadImages(Stream stream, string name, long? fileLength, Func<int, int[]>? subset, long? maxMemoryBytes)
     {
         Span<byte> header = stackalloc byte[16];
         DataStreams.ReadExactly(stream, header[..4], name, "IDX header");
@@ -111,7 +112,7 @@ public static class IdxReader
         CheckTrailer(name, stream, 16, size, what);
         if (subset is null)
         {
-            CheckMemory(name, size, what);
+            CheckMemory(name, size, what, maxMemoryBytes);
             return new IdxImages(count, rows, cols, ReadPayload(stream, name, size, what));
         }
         int[] keep = subset(count);
@@ -123,7 +124,7 @@ public static class IdxReader
             }
         }
         int imageSize = rows * cols;
-        CheckMemory(name, (long)keep.Length * imageSize, $"{keep.Length} of its {what}");
+        CheckMemory(name, (long)keep.Length * imageSize, $"{keep.Length} of its {what}", maxMemoryBytes);
         return new IdxImages(keep.Length, rows, cols, ReadSubset(stream, name, keep, imageSize, size, what));
     }
 
@@ -148,14 +149,14 @@ public static class IdxReader
     }
 
     /// <summary>The pixels kept become floats (4 bytes each): refuse, before reading, what cannot fit the memory budget.</summary>
-    private static void CheckMemory(string name, long pixels, string what)
+    private static void CheckMemory(string name, long pixels, string what, long? maxMemoryBytes)
     {
-        long budget = Runtime.MemoryBudget.Default();
+        long budget = maxMemoryBytes ?? Runtime.MemoryBudget.Default();
         // One byte per pixel while reading, then four as floats.
         if (pixels * 5 > budget)
         {
             throw new InvalidDataException(
-                $"{name}: loading {what} takes about {Runtime.MemoryBudget.Format(pixels * 5.0)}, more than the {Runtime.MemoryBudget.Format(budget)} available; use fewer training samples (--train-samples).");
+                $"{name}: loading {what} takes about {Runtime.MemoryBudget.Format(pixels * 5.0)}, more than the memory budget of {Runtime.MemoryBudget.Format(budget)}; use fewer training samples (--train-samples) or raise --max-memory.");
         }
     }
 

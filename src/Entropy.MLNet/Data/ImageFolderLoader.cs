@@ -42,9 +42,10 @@ public static class ImageFolderLoader
     /// <param name="split"><c>train</c> or <c>test</c>: picks <c>path/split</c> when it exists, else it is only recorded.</param>
     /// <param name="grayscale">One channel (ITU-R BT.601 luma) instead of RGB.</param>
     /// <param name="size">Fixed size to resize to; null: the first image's size, and mixed sizes are an error.</param>
+    /// <param name="maxMemoryBytes">Memory budget for the whole set as floats; null: <see cref="MemoryBudget.Default"/>.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No images, an unreadable or corrupt image, or mixed sizes without <paramref name="size"/>.</exception>
-    public static ImageDataset Load(string path, string split = "train", bool grayscale = false, ImageSize? size = null)
+    public static ImageDataset Load(string path, string split = "train", bool grayscale = false, ImageSize? size = null, long? maxMemoryBytes = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string root = Path.GetFullPath(path);
@@ -63,7 +64,7 @@ public static class ImageFolderLoader
             CheckHeader(file);
         }
         var (height, width) = size is ImageSize s ? (s.Height, s.Width) : CheckSameSize(files);
-        CheckTotal(root, files.Count, height, width);
+        CheckTotal(root, files.Count, height, width, maxMemoryBytes);
         if (size is not null)
         {
             foreach (string file in files)
@@ -152,14 +153,14 @@ public static class ImageFolderLoader
     }
 
     /// <summary>The whole set as floats must fit the memory budget and one array.</summary>
-    private static void CheckTotal(string root, int count, int height, int width)
+    private static void CheckTotal(string root, int count, int height, int width, long? maxMemoryBytes)
     {
         long values = (long)count * 3 * height * width;
-        long budget = MemoryBudget.Default();
+        long budget = maxMemoryBytes ?? MemoryBudget.Default();
         if (values > Array.MaxLength || values * sizeof(float) > budget)
         {
             throw new InvalidDataException(
-                $"{root}: {count} images of 3x{height}x{width} would take {MemoryBudget.Format(values * (double)sizeof(float))} as floats, more than the {MemoryBudget.Format(budget)} available; pass a smaller --image-size.");
+                $"{root}: {count} images of 3x{height}x{width} would take {MemoryBudget.Format(values * (double)sizeof(float))} as floats, more than the memory budget of {MemoryBudget.Format(budget)}; pass a smaller --image-size or raise --max-memory.");
         }
     }
 

@@ -78,4 +78,26 @@ public sealed class HostileIdxTests
         // The probe on the subset picks every image of it, in the same order as from the whole split.
         CollectionAssert.AreEqual(Enumerable.Range(0, 100).ToArray(), ReconstructionProbe.TrainingIndices(subset.Count, options));
     }
+
+    [TestMethod]
+    public void Load_ConsistentFileOverTheMemoryBudget_RefusedBeforeReadingUnlessASubsetFits()
+    {
+        using var files = new DataFiles();
+        var (images, _) = files.WriteIdxSplit("mnist", 3000, 28, 28);
+        var options = new ProbeOptions { SigmaW2 = 1.5, Depth = 4, TrainSamples = 100, Seed = 9 };
+
+        // 3,000 images of 784 pixels at 5 bytes each is 11.2 MiB: over a 1 MiB budget; 100 of them (383 KiB) fit.
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() =>
+            DatasetCatalog.Load(new DatasetRequest("mnist") { DataDir = files.Root, MaxMemoryBytes = 1 << 20 }));
+        var subset = DatasetCatalog.Load(new DatasetRequest("mnist")
+        {
+            DataDir = files.Root,
+            MaxMemoryBytes = 1 << 20,
+            Subset = count => ReconstructionProbe.TrainingIndices(count, options),
+        });
+
+        StringAssert.StartsWith(ex.Message, images);
+        StringAssert.Contains(ex.Message, "more than the memory budget of 1.0 MiB");
+        Assert.AreEqual(100, subset.Count);
+    }
 }
