@@ -27,6 +27,8 @@ public sealed class HostileModelFileTests
     private static string s_model = "";
     private static long s_declaredBytes;
 
+    public TestContext TestContext { get; set; } = null!;
+
     [ClassInitialize]
     public static void SaveOneProbe(TestContext context)
     {
@@ -206,6 +208,7 @@ public sealed class HostileModelFileTests
             Assert.AreEqual(2, exitCode, $"{path}: {report.Outcome}: {report.Message}");
             Assert.AreEqual(typeof(InvalidDataException).FullName, report.Outcome, path);
             long grew = report.PeakBytes - report.BaselineBytes;
+            TestContext.WriteLine($"{Path.GetFileName(path)}: baseline {report.BaselineBytes >> 20} MiB, peak {report.PeakBytes >> 20} MiB, grew {grew >> 20} MiB; {report.Message}");
             Assert.IsLessThan(MemoryAllowance + s_declaredBytes, grew, $"{path}: peak {report.PeakBytes >> 20} MiB from {report.BaselineBytes >> 20} MiB");
         }
     }
