@@ -67,7 +67,14 @@ internal static class TrainCommand
             };
             // Check the numbers before loading data, so that a typo fails at once.
             CheckNumbers(options);
-            ImageDataset train = DatasetCatalog.Load(new DatasetRequest(name) { Split = "train", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
+            // Only the training images the trainer will use are loaded (the same seeded subset it would pick from the whole split).
+            ImageDataset train = DatasetCatalog.Load(new DatasetRequest(name)
+            {
+                Split = "train",
+                DataDir = parse.GetValue(dataDir),
+                MaxMemoryBytes = options.MaxMemoryBytes,
+                Subset = options.TrainSamples is >= 1 ? count => GroundTruthTrainer.SubsetIndices(count, options.TrainSamples, options.Seed) : null,
+            });
             ImageDataset test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
             var progress = output.Json ? null : new EpochLines(output);
             GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);

@@ -1,5 +1,8 @@
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
+using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Training;
 
 namespace Entropy.MLNet.Tests.Data;
 
@@ -99,5 +102,46 @@ public sealed class HostileIdxTests
         StringAssert.StartsWith(ex.Message, images);
         StringAssert.Contains(ex.Message, "more than the memory budget of 1.0 MiB");
         Assert.AreEqual(100, subset.Count);
+    }
+
+    [TestMethod]
+    public void ProbeAndGroundTruth_OnTheirSubsetOnly_GiveTheSameResultsAsOnTheWholeSplit()
+    {
+        using var files = new DataFiles();
+        files.WriteIdxSplit("mnist", 1500, 28, 28);
+        files.WriteIdxSplit("mnist", 200, 28, 28, prefix: "t10k");
+        var probe = new ProbeOptions
+        {
+            SigmaW2 = 1.5, Depth = 4, Width = NetworkWidth.Fixed(16), TrainSamples = 300, Seed = 4, EntropySamples = 20,
+            Threads = 1, Device = DeviceKind.Cpu,
+        };
+        var truth = new GroundTruthOptions
+        {
+            SigmaW2 = 1.5, Depth = 4, Width = NetworkWidth.Fixed(16), TrainSamples = 300, Seed = 4, Epochs = 1, Threads = 1,
+            Device = DeviceKind.Cpu,
+        };
+        var whole = DatasetCatalog.Load("mnist", "train", files.Root);
+        var test = DatasetCatalog.Load("mnist", "test", files.Root);
+        var probeSubset = DatasetCatalog.Load(new DatasetRequest("mnist")
+        {
+            DataDir = files.Root,
+            Subset = count => ReconstructionProbe.TrainingIndices(count, probe),
+        });
+        var truthSubset = DatasetCatalog.Load(new DatasetRequest("mnist")
+        {
+            DataDir = files.Root,
+            Subset = count => GroundTruthTrainer.SubsetIndices(count, truth.TrainSamples, truth.Seed),
+        });
+
+        var a = ReconstructionProbe.Run(whole, test, probe);
+        var b = ReconstructionProbe.Run(probeSubset, test, probe);
+        var c = GroundTruthTrainer.Train(whole, test, truth);
+        var d = GroundTruthTrainer.Train(truthSubset, test, truth);
+
+        CollectionAssert.AreEqual(a.MeanRelativeEntropy, b.MeanRelativeEntropy);
+        CollectionAssert.AreEqual(a.DecoderTestMse, b.DecoderTestMse);
+        Assert.AreEqual(a.TrainSamples, b.TrainSamples);
+        CollectionAssert.AreEqual(c.TestAccuracy, d.TestAccuracy);
+        CollectionAssert.AreEqual(c.TrainLoss, d.TrainLoss);
     }
 }
