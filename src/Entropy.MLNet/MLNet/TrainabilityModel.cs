@@ -12,10 +12,13 @@ namespace Entropy.MLNet.MLNet;
 /// One-file persistence for ML.NET models that contain Entropy.MLNet components. <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
 /// writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
 /// manifest, one architecture descriptor per component and its state (TorchSharp weights for a probe, the fitted table
-/// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (every entry name
-/// stays inside the archive, sizes are capped before anything is allocated, the format version is known, every listed
-/// entry exists), then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c>. Nothing is
-/// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem.
+/// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (a regular file;
+/// every entry name stays inside the archive; sizes are capped before anything is allocated, each probe's weights at what
+/// its declared architecture needs and all of them together at <see cref="MaxTotalWeightsBytes"/>; the format version is
+/// known; every listed entry exists and is listed once; the weights' own descriptor matches the declared architecture),
+/// then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c> on the same open file. Nothing is
+/// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem (the
+/// root cause, where ML.NET wraps it). Limits: docs/reliability.md.
 /// </summary>
 public static class TrainabilityModel
 {

@@ -11,7 +11,7 @@ namespace Entropy.MLNet.Runtime;
 /// <c>/proc/meminfo</c>) and the room left under the process's cgroup limit (<c>memory.max − memory.current</c>,
 /// cgroup v2, or the v1 equivalents); where neither can be read, what the .NET runtime reports as available.
 /// </summary>
-public static class MemoryBudget
+internal static class MemoryBudget
 {
     /// <summary>The parameter name of the <see cref="ArgumentException"/> that <see cref="Check"/> throws.</summary>
     public const string ParameterName = "MaxMemoryBytes";
