@@ -19,6 +19,7 @@ internal static class CliAction
         {
             var config = parse.InvocationConfiguration;
             var output = new CliOutput(config.Output, config.Error, parse.GetValue(format) == "json");
+            WarnAboutThreads(command, parse, output);
             try
             {
                 return await body(parse, output, ct).ConfigureAwait(false);
@@ -34,6 +35,19 @@ internal static class CliAction
                 return Failure;
             }
         });
+    }
+
+    /// <summary>
+    /// More intra-op threads than cores oversubscribe them and run much slower; warn, but do not cap: the same seed and
+    /// thread count must stay bit-identical.
+    /// </summary>
+    private static void WarnAboutThreads(Command command, ParseResult parse, CliOutput output)
+    {
+        if (command.Options.FirstOrDefault(o => o.Name == "--threads") is Option<int?> option
+            && parse.GetValue(option) is int threads && threads > Environment.ProcessorCount)
+        {
+            output.Error.WriteLine($"entropy {command.Name}: warning: --threads {threads} exceeds the {Environment.ProcessorCount} processor(s) of this machine; the threads will compete for them and run slower (the thread count is kept, as it decides the results' rounding).");
+        }
     }
 
     /// <summary>Errors that come from the input, the arguments or the machine rather than from a bug.</summary>
