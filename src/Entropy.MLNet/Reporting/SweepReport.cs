@@ -33,6 +33,10 @@ public static class SweepReport
         {
             throw new DirectoryNotFoundException($"{directory}: no such directory; give a sweep results directory (the --out of entropy sweep).");
         }
+        if (!File.Exists(Path.Combine(directory, SweepSettings.FileName)))
+        {
+            _ = SweepSettings.Load(directory); // not a results directory: its error, before a lock file is created there
+        }
         using var writer = ResultsDirectoryLock.Acquire(directory, "entropy report");
         return WriteLocked(SweepResults.Load(directory), scoreDepth);
     }

@@ -59,8 +59,11 @@ internal sealed class ResultsDirectoryLock : IDisposable
     /// <summary>Releases the lock (the files stay: removing them could let two writers lock different files).</summary>
     public void Dispose() => _handle.Dispose();
 
-    private static bool IsSharingViolation(IOException ex)
-        => ex.HResult == unchecked((int)0x80070020) || ex.HResult == unchecked((int)0x80070021); // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+    // How .NET reports a FileShare.None handle held elsewhere: ERROR_SHARING_VIOLATION on Windows; elsewhere the errno of
+    // the failed flock, EWOULDBLOCK (11 on Linux, 35 on macOS and the BSDs), as the HResult.
+    private static bool IsSharingViolation(IOException ex) => OperatingSystem.IsWindows()
+        ? ex.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+        : ex.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 
     private static string Holder(string directory)
     {

@@ -192,6 +192,24 @@ public sealed class SweepFormatTests
     }
 
     [TestMethod]
+    public void DurableFileReplace_WriterFailsHalfWay_OldFileWholeAndNoTempLeft()
+    {
+        // How pictures and report files are written: a crash mid-write leaves the old file, never part of the new one.
+        using var dir = new TempDirectory();
+        string path = dir.Sub("picture.png");
+        File.WriteAllBytes(path, [1, 2, 3]);
+
+        Assert.ThrowsExactly<IOException>(() => DurableFile.Replace(path, stream =>
+        {
+            stream.Write([9, 9]);
+            throw new IOException("disk full");
+        }));
+
+        CollectionAssert.AreEqual(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(dir.Path));
+    }
+
+    [TestMethod]
     public void GroundTruthCsv_RoundTrip()
     {
         var g = new GroundTruthRecord { SigmaW2 = 1.5, SigmaB2 = 0.05, Depth = 7, Trainable = true, BestTestAccuracy = 0.61, Epochs = 1 };
