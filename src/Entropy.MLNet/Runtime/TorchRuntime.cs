@@ -27,9 +27,6 @@ public static class TorchRuntime
     /// <summary>The libstdc++ symbol version TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> needs on Linux.</summary>
     public const string RequiredGlibcxx = "GLIBCXX_3.4.32";
 
-    /// <summary>The repository script that installs the Linux prerequisite.</summary>
-    public const string PrerequisiteScript = "eng/install-prerequisites.sh";
-
     private static readonly Lock Gate = new();
     private static bool s_loaded;
 
@@ -115,16 +112,17 @@ public static class TorchRuntime
         sb.Append(" on ").Append(osDescription).Append('.');
         if (libStdCxxPath is not null && !exportsRequired)
         {
+            // Entropy.MLNet's build step marks that need weak in the build output; an unpatched copy means it did not run.
             sb.Append(' ').Append(libStdCxxPath).Append(" does not export ").Append(RequiredGlibcxx)
-              .Append(", which TorchSharp 0.107.0 needs (libstdc++ of GCC 13 or newer). ")
-              .Append("Run 'sudo bash ").Append(PrerequisiteScript).Append("' from the repository (Debian 12), ")
-              .Append("or use Ubuntu 24.04+, Debian 13+ or Fedora 39+.");
+              .Append(", and this copy of libLibTorchSharp.so still requires it. Entropy.MLNet's build step marks that requirement ")
+              .Append("weak in the build and publish output (it is a link-time marker only); rebuild or republish the application with ")
+              .Append("the Entropy.MLNet package (or, in its repository, eng/TorchBackend.targets) so that the step runs, ")
+              .Append("or use a system with libstdc++ of GCC 13 or newer (Ubuntu 24.04+, Debian 13+, Fedora 39+).");
         }
         else
         {
-            sb.Append(" Check that the application references a backend package (build with -p:TorchBackend=cpu, the default) ")
-              .Append("and, on Linux, that libstdc++ exports ").Append(RequiredGlibcxx)
-              .Append(" (see ").Append(PrerequisiteScript).Append(").");
+            sb.Append(" Check that the application references a TorchSharp backend package (in this repository: -p:TorchBackend=cpu, ")
+              .Append("the default).");
         }
         sb.Append(" TorchSharp said: ").Append(innerMessage.ReplaceLineEndings(" "));
         return sb.ToString();
