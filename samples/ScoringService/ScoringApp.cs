@@ -33,8 +33,8 @@ public static class ScoringApp
     /// <summary>Largest request body: what <see cref="MaxBatch"/> items need (2.56 MB).</summary>
     public const long MaxBodyBytes = (long)MaxBatch * MaxBytesPerItem;
 
-    /// <summary>Requests scored at the same time (one per core); more get 503.</summary>
-    public static int MaxConcurrentScoring { get; } = Environment.ProcessorCount;
+    /// <summary>Requests scored at the same time: one per core but one, which stays free for I/O and /health; more get 503.</summary>
+    public static int MaxConcurrentScoring { get; } = Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
