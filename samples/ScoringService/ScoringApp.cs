@@ -133,9 +133,12 @@ public static class ScoringApp
         {
             return (null, Results.BadRequest(new ErrorResponse($"The body must be a JSON array of configurations: {ex.Message}")));
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException ex)
         {
-            return (null, Results.Json(new ErrorResponse($"The body is larger than {MaxBodyBytes} bytes ({MaxBatch} configurations of {MaxBytesPerItem} bytes)."), statusCode: ex.StatusCode));
+            string error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The body is larger than {MaxBodyBytes} bytes ({MaxBatch} configurations of {MaxBytesPerItem} bytes)."
+                : $"The body could not be read: {ex.Message}";
+            return (null, Results.Json(new ErrorResponse(error), statusCode: ex.StatusCode));
         }
         if (items.Count == 0)
         {

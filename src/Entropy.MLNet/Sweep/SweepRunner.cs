@@ -239,7 +239,8 @@ public static class SweepRunner
 
     /// <summary>
     /// Recomputes what a finished configuration lost: its curve (rows dropped by <see cref="Prepare"/>) or its picture
-    /// (missing or empty while this run writes pictures). The probe runs again with the configuration's seed.
+    /// (missing or empty while this run writes pictures into an existing recon/; a directory swept without pictures is
+    /// not probed again for them). The probe runs again with the configuration's seed.
     /// </summary>
     private static void RepairFinished(SweepSettings settings, SweepConfiguration config, SweepResults.Contents contents, bool curveMissing,
         ImageDataset train, ImageDataset test, NetworkWidth width, Activation activation, SweepRunOptions options, string directory,
@@ -303,7 +304,6 @@ public static class SweepRunner
             SweepResults.Contents contents = SweepResults.ReadContents(directory, settings);
             Repair(contents.ResultsTable, SweepRecord.Header, null, recovered);
             Repair(contents.CurvesTable, SweepCurvePoint.Header, contents.Curves.Select(c => (c.Text, c.Keep)).ToList(), recovered);
-
             if (settings.GroundTruth is not null || File.Exists(contents.GroundTruthTable.Path))
             {
                 Repair(contents.GroundTruthTable, GroundTruthRecord.Header, contents.GroundTruth.Select(c => (c.Text, c.Keep)).ToList(), recovered);
