@@ -27,6 +27,9 @@ public static class TorchRuntime
     /// <summary>The libstdc++ symbol version TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> needs on Linux.</summary>
     public const string RequiredGlibcxx = "GLIBCXX_3.4.32";
 
+    private const string CpuBackendPackages = "libtorch-cpu-linux-x64 2.10.0 (Linux x64) or TorchSharp-cpu 0.107.0 (Windows, macOS, Linux)";
+    private const string CudaBackendPackages = "TorchSharp-cuda-linux or TorchSharp-cuda-windows 0.107.0";
+
     private static readonly Lock Gate = new();
     private static bool s_loaded;
 
@@ -78,7 +81,9 @@ public static class TorchRuntime
                 return CPU;
             case DeviceKind.Cuda:
                 throw new NativeBackendException(
-                    "CUDA was requested but is not available: build with -p:TorchBackend=cuda-linux (or cuda-windows) on a machine with an NVIDIA GPU, or use --device cpu.");
+                    "CUDA was requested but is not available: the application needs the " + CudaBackendPackages
+                    + " package and a machine with an NVIDIA GPU and driver. Or compute on the CPU: DeviceKind.Cpu, "
+                    + "MLContext.FallbackToCpu = true with ML.NET, or --device cpu with the entropy tool.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown device kind.");
         }
@@ -121,8 +126,9 @@ public static class TorchRuntime
         }
         else
         {
-            sb.Append(" Check that the application references a TorchSharp backend package (in this repository: -p:TorchBackend=cpu, ")
-              .Append("the default).");
+            sb.Append(" The application must reference one LibTorch backend package next to Entropy.MLNet: ").Append(CpuBackendPackages)
+              .Append(" for the CPU, or ").Append(CudaBackendPackages).Append(" for NVIDIA GPUs (see the package README; ")
+              .Append("in the Entropy.MLNet repository, -p:TorchBackend=cpu is the default).");
         }
         sb.Append(" TorchSharp said: ").Append(innerMessage.ReplaceLineEndings(" "));
         return sb.ToString();

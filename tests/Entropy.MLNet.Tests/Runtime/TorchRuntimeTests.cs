@@ -31,7 +31,8 @@ public sealed class TorchRuntimeTests
     public void BuildLoadFailureMessage_LibraryPresent_PointsToBackendPackage()
     {
         string message = TorchRuntime.BuildLoadFailureMessage("Ubuntu 24.04", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", true, "boom");
-        StringAssert.Contains(message, "TorchBackend");
+        StringAssert.Contains(message, "libtorch-cpu-linux-x64");
+        StringAssert.Contains(message, "TorchSharp-cpu");
         Assert.IsFalse(message.Contains("does not export", StringComparison.Ordinal));
     }
 
