@@ -6,11 +6,16 @@ namespace Entropy.MLNet.Cli.Infrastructure;
 
 /// <summary>
 /// Runs a command's body and turns the errors a user can cause (bad files, bad arguments, a missing backend) into one
-/// line on stderr and exit code 1, Ctrl+C into exit code 130, without stack traces.
+/// line on stderr and exit code 1, a results directory held by another writer into exit code 75, Ctrl+C into exit
+/// code 130, without stack traces.
 /// </summary>
 internal static class CliAction
 {
     public const int Failure = 1;
+
+    /// <summary>EX_TEMPFAIL (sysexits.h): another writer holds the results directory; the same command succeeds later.</summary>
+    public const int Busy = 75;
+
     public const int Cancelled = 130;
 
     public static void Set(Command command, Option<string> format, Func<ParseResult, CliOutput, CancellationToken, Task<int>> body)
@@ -28,6 +33,11 @@ internal static class CliAction
             {
                 output.Error.WriteLine("entropy: cancelled; results already written are kept.");
                 return Cancelled;
+            }
+            catch (Sweep.ResultsDirectoryBusyException ex)
+            {
+                output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
+                return Busy;
             }
             catch (Exception ex) when (IsUserError(ex))
             {
