@@ -17,6 +17,7 @@ internal static class EntropyCli
         {
             root.Subcommands.Add(command);
         }
+        StrictNumbers.Apply(root);
         return root;
     }
 

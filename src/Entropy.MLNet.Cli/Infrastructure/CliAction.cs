@@ -6,7 +6,8 @@ namespace Entropy.MLNet.Cli.Infrastructure;
 
 /// <summary>
 /// Runs a command's body and turns the errors a user can cause (bad files, bad arguments, a missing backend) into one
-/// line on stderr and <see cref="ExitCodes.Failure"/>, Ctrl+C into <see cref="ExitCodes.Cancelled"/>, without stack traces.
+/// line on stderr and <see cref="ExitCodes.Failure"/>, a results directory held by another writer into
+/// <see cref="ExitCodes.Busy"/>, Ctrl+C into <see cref="ExitCodes.Cancelled"/>, without stack traces.
 /// </summary>
 internal static class CliAction
 {
@@ -16,6 +17,7 @@ internal static class CliAction
         {
             var config = parse.InvocationConfiguration;
             var output = new CliOutput(config.Output, config.Error, parse.GetValue(format) == "json");
+            WarnAboutThreads(command, parse, output);
             try
             {
                 return await body(parse, output, ct).ConfigureAwait(false);
@@ -25,12 +27,30 @@ internal static class CliAction
                 output.Error.WriteLine("entropy: cancelled; results already written are kept.");
                 return ExitCodes.Cancelled;
             }
+            catch (Sweep.ResultsDirectoryBusyException ex)
+            {
+                output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
+                return ExitCodes.Busy;
+            }
             catch (Exception ex) when (IsUserError(ex))
             {
                 output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
                 return ExitCodes.Failure;
             }
         });
+    }
+
+    /// <summary>
+    /// More intra-op threads than cores oversubscribe them and run much slower; warn, but do not cap: the same seed and
+    /// thread count must stay bit-identical.
+    /// </summary>
+    private static void WarnAboutThreads(Command command, ParseResult parse, CliOutput output)
+    {
+        if (command.Options.FirstOrDefault(o => o.Name == "--threads") is Option<int?> option
+            && parse.GetValue(option) is int threads && threads > Environment.ProcessorCount)
+        {
+            output.Error.WriteLine($"entropy {command.Name}: warning: --threads {threads} exceeds the {Environment.ProcessorCount} processor(s) of this machine; the threads will compete for them and run slower (the thread count is kept, as it decides the results' rounding).");
+        }
     }
 
     /// <summary>Errors that come from the input, the arguments or the machine rather than from a bug.</summary>
