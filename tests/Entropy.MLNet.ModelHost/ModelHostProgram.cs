@@ -9,7 +9,9 @@ namespace Entropy.MLNet.ModelHost;
 /// Loads a model with <see cref="TrainabilityModel.Load(MLContext, string, out DataViewSchema)"/>, scores an input file
 /// and writes every Single, Boolean and Single-vector output column as JSON (floats round-trip exactly).
 /// Usage: <c>images MODEL.zip INPUT.json OUTPUT.json</c> (input: <see cref="ImageInput"/>) or
-/// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>).
+/// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>), or
+/// <c>probe-memory none|tensors|native INPUT.json OUTPUT.json</c> (the <see cref="ProbeMemory"/> check, with an optional
+/// deliberate leak; input: <see cref="ProbeMemoryInput"/>, output: <see cref="ProbeMemoryOutput"/>).
 /// </summary>
 public static class ModelHostProgram
 {
@@ -19,11 +21,18 @@ public static class ModelHostProgram
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length != 4)
         {
-            Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json");
+            Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json, or probe-memory none|tensors|native INPUT.json OUTPUT.json");
             return 1;
         }
         try
         {
+            if (args[0] == "probe-memory")
+            {
+                var leak = Enum.Parse<ProbeMemoryLeak>(args[1], ignoreCase: true);
+                var settings = JsonSerializer.Deserialize<ProbeMemoryInput>(File.ReadAllText(args[2]))!;
+                File.WriteAllText(args[3], JsonSerializer.Serialize(ProbeMemory.Run(leak, settings)));
+                return 0;
+            }
             var ml = new MLContext(seed: 0);
             ITransformer model = TrainabilityModel.Load(ml, args[1], out _);
             IDataView input = args[0] switch

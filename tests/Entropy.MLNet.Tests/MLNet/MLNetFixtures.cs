@@ -33,7 +33,7 @@ internal static class MLNetFixtures
     }
 
     /// <summary>Runs the model host in a child process (<c>dotnet exec</c>) and returns its output columns.</summary>
-    public static Dictionary<string, JsonElement> RunHost(string mode, string model, object input, string dir)
+    public static Dictionary<string, JsonElement> RunHost(string mode, string model, object input, string dir, int timeoutSeconds = 60)
     {
         string inputPath = Path.Combine(dir, "host-input.json");
         string outputPath = Path.Combine(dir, "host-output.json");
@@ -52,10 +52,10 @@ internal static class MLNetFixtures
         using var process = Process.Start(start)!;
         string stderr = process.StandardError.ReadToEnd();
         process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(60_000))
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("The model host did not finish within 60 s.");
+            Assert.Fail($"The model host did not finish within {timeoutSeconds} s.");
         }
         Assert.AreEqual(0, process.ExitCode, "model host failed: " + stderr);
         return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(outputPath))!;
