@@ -79,7 +79,7 @@ public sealed class SweepResults
     internal static Contents ReadContents(string directory, SweepSettings settings)
     {
         var grid = settings.Grid().ToDictionary(c => (c.SigmaW2, c.SigmaB2));
-        SweepCsv.Table results = SweepCsv.Read(Path.Combine(directory, SweepRecord.FileName), SweepRecord.Header);
+        SweepCsv.Table results = SweepCsv.Read(Path.Combine(directory, SweepRecord.FileName), SweepRecord.RequiredHeader);
         var records = new List<SweepRecord>(results.Rows.Count);
         var done = new HashSet<(double, double)>();
         foreach (SweepCsv.Row row in results.Rows)
