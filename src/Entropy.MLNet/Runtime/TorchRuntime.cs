@@ -27,8 +27,8 @@ public static class TorchRuntime
     /// <summary>The libstdc++ symbol version TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> needs on Linux.</summary>
     public const string RequiredGlibcxx = "GLIBCXX_3.4.32";
 
-    /// <summary>The repository script that installs the Linux prerequisite.</summary>
-    public const string PrerequisiteScript = "eng/install-prerequisites.sh";
+    private const string CpuBackendPackages = "libtorch-cpu-linux-x64 2.10.0 (Linux x64) or TorchSharp-cpu 0.107.0 (Windows, macOS, Linux)";
+    private const string CudaBackendPackages = "TorchSharp-cuda-linux or TorchSharp-cuda-windows 0.107.0";
 
     private static readonly Lock Gate = new();
     private static bool s_loaded;
@@ -81,7 +81,9 @@ public static class TorchRuntime
                 return CPU;
             case DeviceKind.Cuda:
                 throw new NativeBackendException(
-                    "CUDA was requested but is not available: build with -p:TorchBackend=cuda-linux (or cuda-windows) on a machine with an NVIDIA GPU, or use --device cpu.");
+                    "CUDA was requested but is not available: the application needs the " + CudaBackendPackages
+                    + " package and a machine with an NVIDIA GPU and driver. Or compute on the CPU: DeviceKind.Cpu, "
+                    + "MLContext.FallbackToCpu = true with ML.NET, or --device cpu with the entropy tool.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown device kind.");
         }
@@ -115,16 +117,18 @@ public static class TorchRuntime
         sb.Append(" on ").Append(osDescription).Append('.');
         if (libStdCxxPath is not null && !exportsRequired)
         {
+            // Entropy.MLNet's build step marks that need weak in the build output; an unpatched copy means it did not run.
             sb.Append(' ').Append(libStdCxxPath).Append(" does not export ").Append(RequiredGlibcxx)
-              .Append(", which TorchSharp 0.107.0 needs (libstdc++ of GCC 13 or newer). ")
-              .Append("Run 'sudo bash ").Append(PrerequisiteScript).Append("' from the repository (Debian 12), ")
-              .Append("or use Ubuntu 24.04+, Debian 13+ or Fedora 39+.");
+              .Append(", and this copy of libLibTorchSharp.so still requires it. Entropy.MLNet's build step marks that requirement ")
+              .Append("weak in the build and publish output (it is a link-time marker only); rebuild or republish the application with ")
+              .Append("the Entropy.MLNet package (or, in its repository, eng/TorchBackend.targets) so that the step runs, ")
+              .Append("or use a system with libstdc++ of GCC 13 or newer (Ubuntu 24.04+, Debian 13+, Fedora 39+).");
         }
         else
         {
-            sb.Append(" Check that the application references a backend package (build with -p:TorchBackend=cpu, the default) ")
-              .Append("and, on Linux, that libstdc++ exports ").Append(RequiredGlibcxx)
-              .Append(" (see ").Append(PrerequisiteScript).Append(").");
+            sb.Append(" The application must reference one LibTorch backend package next to Entropy.MLNet: ").Append(CpuBackendPackages)
+              .Append(" for the CPU, or ").Append(CudaBackendPackages).Append(" for NVIDIA GPUs (see the package README; ")
+              .Append("in the Entropy.MLNet repository, -p:TorchBackend=cpu is the default).");
         }
         sb.Append(" TorchSharp said: ").Append(innerMessage.ReplaceLineEndings(" "));
         return sb.ToString();

@@ -16,12 +16,13 @@ public sealed class TorchRuntimeTests
     }
 
     [TestMethod]
-    public void BuildLoadFailureMessage_MissingGlibcxx_NamesVersionAndScript()
+    public void BuildLoadFailureMessage_MissingGlibcxx_NamesVersionAndTheBuildStep()
     {
         string message = TorchRuntime.BuildLoadFailureMessage("Debian GNU/Linux 12", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", false,
             "The libtorch-cpu-linux-x64 package doesn't contain a reference");
         StringAssert.Contains(message, "GLIBCXX_3.4.32");
-        StringAssert.Contains(message, "eng/install-prerequisites.sh");
+        StringAssert.Contains(message, "build step");
+        StringAssert.Contains(message, "rebuild");
         StringAssert.Contains(message, "/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
         StringAssert.Contains(message, "doesn't contain a reference");
     }
@@ -30,7 +31,8 @@ public sealed class TorchRuntimeTests
     public void BuildLoadFailureMessage_LibraryPresent_PointsToBackendPackage()
     {
         string message = TorchRuntime.BuildLoadFailureMessage("Ubuntu 24.04", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", true, "boom");
-        StringAssert.Contains(message, "TorchBackend");
+        StringAssert.Contains(message, "libtorch-cpu-linux-x64");
+        StringAssert.Contains(message, "TorchSharp-cpu");
         Assert.IsFalse(message.Contains("does not export", StringComparison.Ordinal));
     }
 
