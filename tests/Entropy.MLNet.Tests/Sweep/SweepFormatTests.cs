@@ -125,7 +125,7 @@ public sealed class SweepFormatTests
         Assert.AreEqual(b, results.Records[0]); // sorted by σ_w²
         Assert.AreEqual(a, results.Records[1]);
         Assert.AreEqual("1,0.05,10,5,,1.1,Infinity,Infinity,near-critical,7,4,0.123456789012345,", a.ToCsv());
-        Assert.AreEqual("0.5,0.05,10,5,3,,,,,7,,", b.ToCsv());
+        Assert.AreEqual("0.5,0.05,10,5,3,,,,,7,,,", b.ToCsv());
     }
 
     [TestMethod]
