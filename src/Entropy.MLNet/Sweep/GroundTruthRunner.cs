@@ -104,9 +104,8 @@ public static class GroundTruthRunner
             bool? monotonic = null;
             if (settings.Search == "scan")
             {
-                var outcomes = settings.ScanDepths().Select(d => (Depth: d, Trained: Trained(d))).ToList();
-                deepest = outcomes.Where(o => o.Trained).Select(o => o.Depth).DefaultIfEmpty(0).Max();
-                monotonic = outcomes.Where(o => o.Depth <= deepest).All(o => o.Trained);
+                (deepest, bool m) = Scan([.. settings.ScanDepths().Select(d => (d, Trained(d)))]);
+                monotonic = m;
             }
             else
             {
@@ -135,6 +134,16 @@ public static class GroundTruthRunner
             progress?.Report(new GroundTruthSetProgress(completed, configurations.Count, resumed, null, false, boundary));
         }
         return GroundTruthSet.Load(directory);
+    }
+
+    /// <summary>
+    /// A scan's boundary: the deepest depth that trained (0 when none did), and whether every scanned depth at or below
+    /// it trained too (the monotonicity bisection assumes).
+    /// </summary>
+    internal static (int Deepest, bool Monotonic) Scan(IReadOnlyList<(int Depth, bool Trained)> outcomes)
+    {
+        int deepest = outcomes.Where(o => o.Trained).Select(o => o.Depth).DefaultIfEmpty(0).Max();
+        return (deepest, outcomes.Where(o => o.Depth <= deepest).All(o => o.Trained));
     }
 
     private static void Prepare(GroundTruthSetSettings settings, string directory)
