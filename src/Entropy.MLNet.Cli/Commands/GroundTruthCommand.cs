@@ -78,6 +78,14 @@ internal static class GroundTruthCommand
             CheckNumbers(settings);
             ImageDataset train = DatasetCatalog.Load(key, "train", parse.GetValue(dataDir));
             ImageDataset test = DatasetCatalog.Load(key, "test", parse.GetValue(dataDir));
+            if (settings.TrainSamples > train.Count)
+            {
+                throw new ArgumentException($"--train-samples {settings.TrainSamples} exceeds the {train.Count} training images of {key} ({train.Source}); pass --train-samples {train.Count} or a --data-dir with the full dataset.");
+            }
+            if (settings.TestSamples > test.Count)
+            {
+                throw new ArgumentException($"--test-samples {settings.TestSamples} exceeds the {test.Count} test images of {key} ({test.Source}); pass --test-samples {test.Count} or a --data-dir with the full dataset.");
+            }
             settings = settings with { DatasetSource = train.Source is DatasetCatalog.EmbeddedSource or DatasetCatalog.GeneratedSource ? train.Source : "files" };
             string outDir = parse.GetValue(output)!;
             int total = settings.ShardConfigurations().Count;
