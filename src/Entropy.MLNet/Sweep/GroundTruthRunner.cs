@@ -41,6 +41,7 @@ public static class GroundTruthRunner
         IReadOnlyList<SweepConfiguration> grid = settings.Grid();
         // Check the training options against the data before touching the directory.
         settings.ToOptions(grid[0].SigmaW2, grid[0].SigmaB2, settings.MaxDepth).Validate(train, test);
+        using FileStream writerLock = Lock(directory);
         Prepare(settings, directory);
         GroundTruthSet existing = GroundTruthSet.Load(directory);
         var done = existing.Boundaries.Select(b => (b.SigmaW2, b.SigmaB2)).ToHashSet();
@@ -144,6 +145,28 @@ public static class GroundTruthRunner
     {
         int deepest = outcomes.Where(o => o.Trained).Select(o => o.Depth).DefaultIfEmpty(0).Max();
         return (deepest, outcomes.Where(o => o.Depth <= deepest).All(o => o.Trained));
+    }
+
+    // One writer per directory: a second process would append the same trainings twice.
+    private static FileStream Lock(string directory)
+    {
+        string path = Path.Combine(directory, ".lock");
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the ground-truth directory '{directory}': {ex.Message}", ex);
+        }
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"'{directory}' is being written by another 'entropy groundtruth' (its .lock is held); wait for it or use another directory.", ex);
+        }
     }
 
     private static void Prepare(GroundTruthSetSettings settings, string directory)

@@ -107,6 +107,17 @@ public sealed class GroundTruthRunnerTests
     }
 
     [TestMethod]
+    public void Run_DirectoryHeldByAnotherWriter_Refused()
+    {
+        using var tmp = new TempDirectory();
+        using var held = new FileStream(Path.Combine(tmp.Path, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var ex = Assert.ThrowsExactly<IOException>(() => Run(Tiny(), tmp.Path));
+        StringAssert.Contains(ex.Message, "another 'entropy groundtruth'");
+        Assert.IsFalse(File.Exists(Path.Combine(tmp.Path, GroundTruthTrial.FileName)));
+    }
+
+    [TestMethod]
     public void Run_Scan_TrainsEveryScannedDepthAndRecordsMonotonicity()
     {
         using var tmp = new TempDirectory();
