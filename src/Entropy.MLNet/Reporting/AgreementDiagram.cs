@@ -47,6 +47,15 @@ public static class AgreementDiagram
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "σ_w² (weight variance)", Minimum = xs[0] - half, Maximum = xs[^1] + half });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "depth", Minimum = 0, Maximum = top });
 
+        model.Annotations.Add(new LineAnnotation
+        {
+            Type = LineAnnotationType.Horizontal,
+            Y = cap,
+            Color = OxyColors.Gray,
+            LineStyle = LineStyle.Dot,
+            Text = string.Create(c, $"cap {cap}"),
+            TextColor = OxyColors.Gray,
+        });
         int first = group.Seeds[0];
         var region = new RectangleBarSeries { FillColor = RegionColor, StrokeThickness = 0, Title = $"trained (seed {first})" };
         foreach (AgreementBoundary b in group.Boundaries.Where(b => b.Seed == first && b.MaxTrainableDepth > 0))
