@@ -34,6 +34,29 @@ public sealed class AgreementCommandTests
     }
 
     [TestMethod]
+    public async Task Agreement_WithSweep_ScoresTheProbeOnItsRangeWithComputeRatio()
+    {
+        using var dir = new TempDirectory();
+        string sweep = dir.Sub("sweep");
+        string truth = dir.Sub("truth");
+        var (s, _, sErr) = await CliRunner.RunAsync("sweep", "--sigma-w2", "1,2", "--depth", "6", "--width", "8", "--train-samples", "200", "--entropy-samples", "20",
+            "--device", "cpu", "--threads", "1", "--no-report", "--out", sweep);
+        var (g, _, gErr) = await CliRunner.RunAsync("groundtruth", "--sigma-w2", "1,2", "--width", "8", "--steps", "20", "--evaluate-every", "10", "--train-samples", "300",
+            "--test-samples", "100", "--max-depth", "8", "--threshold", "0.2", "--threads", "1", "--device", "cpu", "--out", truth);
+        Assert.AreEqual(0, s, sErr);
+        Assert.AreEqual(0, g, gErr);
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("agreement", "--truth", truth, "--sweep", sweep, "--format", "json");
+
+        Assert.AreEqual(0, exit, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var probe = json.RootElement.GetProperty("groups")[0].GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("predictor").GetString() == "probe");
+        Assert.AreEqual(4, probe.GetProperty("maxDepth").GetInt32()); // a depth-6 probe answers up to layer 4, below the cap 8
+        Assert.AreEqual(2, probe.GetProperty("metrics").GetProperty("configurations").GetInt32());
+        Assert.IsGreaterThan(0.0, probe.GetProperty("computeRatio").GetDouble());
+    }
+
+    [TestMethod]
     public async Task Agreement_NotAGroundTruthFolder_OneLineError()
     {
         using var dir = new TempDirectory();
