@@ -42,6 +42,6 @@ public sealed record AgreementRow(string Predictor, string Source, int TruthSeed
 public sealed record AgreementGroup(GroundTruthSetSettings Settings, IReadOnlyList<int> Seeds, bool Complete, IReadOnlyList<AgreementBoundary> Boundaries,
     IReadOnlyList<AgreementPrediction> Predictions, IReadOnlyList<AgreementRow> Rows)
 {
-    /// <summary>A short name: dataset, activation, width, budget (and "scan" for a monotonicity scan).</summary>
-    public string Name => $"{Settings.Dataset} {Settings.Activation} w{Settings.Width} {Settings.Steps} steps{(Settings.Search == "scan" ? " scan" : string.Empty)}";
+    /// <summary>A short name: dataset (with its source unless files), activation, width, budget (and "scan" for a monotonicity scan).</summary>
+    public string Name => $"{Settings.Dataset}{(Settings.DatasetSource == "files" ? string.Empty : $" ({Settings.DatasetSource})")} {Settings.Activation} w{Settings.Width} {Settings.Steps} steps{(Settings.Search == "scan" ? " scan" : string.Empty)}";
 }

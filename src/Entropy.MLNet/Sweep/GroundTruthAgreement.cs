@@ -26,7 +26,7 @@ public static class GroundTruthAgreement
             throw new ArgumentException("No ground-truth set given.", nameof(sets));
         }
         var groups = new List<AgreementGroup>();
-        foreach (var group in sets.GroupBy(s => s.Settings with { Seed = 0, Shard = null, DatasetSource = "files" }))
+        foreach (var group in sets.GroupBy(s => s.Settings with { Seed = 0, Shard = null }))
         {
             GroundTruthSetSettings settings = group.Key;
             int[] seeds = [.. group.Select(s => s.Settings.Seed).Distinct().Order()];
