@@ -10,10 +10,13 @@ namespace Entropy.MLNet.Training;
 
 /// <summary>
 /// Ground truth for the probe: trains the probe's <see cref="DeepNetwork"/> (same spec and seed rules) as a
-/// classifier and says whether it reaches a test-accuracy threshold within an epoch budget — the quantity the cutoff
-/// predicts. As the authors: mini-batch SGD (lr 1e-3, batch 64), reshuffled every epoch, test accuracy after each
-/// epoch, early exit once the threshold is reached. Differences: the head is logits + cross-entropy unless
-/// <see cref="GroundTruthOptions.DoubleSoftmax"/>; test accuracy is exact over the test images (the authors average
+/// classifier and says whether it reaches a test-accuracy threshold within a budget — the quantity the cutoff
+/// predicts. As the authors: mini-batch SGD (batch 64), reshuffled every pass, early exit once the threshold is
+/// reached. The budget is <see cref="GroundTruthOptions.Steps"/> SGD steps with a test every
+/// <see cref="GroundTruthOptions.EvaluateEvery"/> steps (the protocol of docs/ground-truth.md; a network whose loss
+/// turns non-finite stops there), or <see cref="GroundTruthOptions.Epochs"/> epochs with a test after each.
+/// Differences from the authors: lr 0.01 (<see cref="GroundTruthProtocol"/>), the head is logits + cross-entropy unless
+/// <see cref="GroundTruthOptions.DoubleSoftmax"/>, and test accuracy is exact over the test images (the authors average
 /// per-batch accuracies, which differs only through a smaller last batch).
 /// </summary>
 public static class GroundTruthTrainer
