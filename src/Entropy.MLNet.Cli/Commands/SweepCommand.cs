@@ -35,11 +35,11 @@ internal static class SweepCommand
         var epochs = new Option<int?>("--epochs") { Description = "Decoder epochs per probe; default 1 as the authors." };
         var cutoffTolerance = new Option<double?>("--cutoff-tolerance") { Description = "Relative tolerance of the cutoff; default 0.005 as the authors." };
         var groundTruth = new Option<bool>("--ground-truth") { Description = "Also train the network at several depths per configuration (bisection up to --depth) and record the maximum trainable depth." };
-        var gtEpochs = new Option<int?>("--gt-epochs") { Description = "Ground truth: epoch budget. Default per dataset (mnist: 2)." };
-        var gtThreshold = new Option<double?>("--gt-threshold") { Description = "Ground truth: test accuracy that counts as trainable. Default per dataset (mnist: 0.5)." };
+        var gtEpochs = new Option<int?>("--gt-epochs") { Description = $"Ground truth: epoch budget. Default per dataset ({HelpDefaults.EpochsPerDataset()})." };
+        var gtThreshold = new Option<double?>("--gt-threshold") { Description = $"Ground truth: test accuracy that counts as trainable. Default per dataset ({HelpDefaults.ThresholdPerDataset()})." };
         var gtOptimizer = new Option<string>("--gt-optimizer") { Description = "Ground truth: sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
         gtOptimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var gtLearningRate = new Option<double?>("--gt-learning-rate") { Description = "Ground truth: learning rate. Default per dataset (mnist: 0.01)." };
+        var gtLearningRate = new Option<double?>("--gt-learning-rate") { Description = $"Ground truth: learning rate. Default {HelpDefaults.Number(GroundTruthProtocol.LearningRate)}." };
         var gtTrainSamples = new Option<int?>("--gt-train-samples") { Description = "Ground truth: training images (a seeded subset); default the same as --train-samples." };
         var gtSearch = new Option<string>("--gt-search") { Description = "Ground truth: bisection (cheap; assumes trainable at D implies trainable below D) or staircase (the authors': step down from --depth by --gt-step).", DefaultValueFactory = _ => "bisection" };
         gtSearch.AcceptOnlyFromAmong("bisection", "staircase");

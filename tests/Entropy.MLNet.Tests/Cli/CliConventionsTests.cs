@@ -116,10 +116,14 @@ public sealed class CliConventionsTests
     public async Task Help_Train_StatesTheLearningRateItUses()
     {
         var (_, stdout, _) = await CliRunner.RunAsync("train", "--help");
-        string lr = GroundTruthDefaults.For("mnist").LearningRate.ToString(CultureInfo.InvariantCulture);
+        string flat = string.Join(' ', stdout.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var c = CultureInfo.InvariantCulture;
 
-        StringAssert.Contains(stdout, $"lr {lr}");
-        Assert.DoesNotContain("lr 1e-3, batch 64, as the authors", stdout);
+        // The defaults come from the ground-truth protocol, the one place that owns them.
+        StringAssert.Contains(flat, string.Create(c, $"SGD lr {GroundTruthProtocol.LearningRate}, batch {GroundTruthProtocol.BatchSize}, {GroundTruthProtocol.DefaultSteps} steps"));
+        StringAssert.Contains(flat, string.Create(c, $"Default {GroundTruthProtocol.LearningRate} (the protocol's"));
+        StringAssert.Contains(flat, string.Create(c, $"Default {GroundTruthProtocol.TrainSamples:N0}"));
+        Assert.DoesNotContain("lr 1e-3, batch 64, as the authors", flat);
     }
 
     [TestMethod]

@@ -84,6 +84,21 @@ public sealed class CliJsonShapeTests
     }
 
     [TestMethod]
+    public async Task GroundTruthAndAgreement_Json_AreTheDocumentedShapes()
+    {
+        using var dir = new TempDirectory();
+        using JsonDocument truth = await RunJsonAsync("groundtruth", "--sigma-w2", "1,2", "--width", "16", "--steps", "20", "--evaluate-every", "10",
+            "--train-samples", "200", "--test-samples", "100", "--max-depth", "4", "--threads", "1", "--device", "cpu", "--out", dir.Sub("gt"));
+        using JsonDocument agreement = await RunJsonAsync("agreement", "--truth", dir.Sub("gt"));
+
+        AssertDocumented("groundtruth", truth.RootElement);
+        AssertDocumented("agreement", agreement.RootElement);
+        Assert.AreEqual(2, truth.RootElement.GetProperty("configurationCount").GetInt32());
+        AssertFields("groundtruth boundaries[]", Nested("groundtruth", "boundaries[]"), Keys(truth.RootElement.GetProperty("boundaries")[0]));
+        AssertFields("agreement groups[]", Nested("agreement", "groups[]"), Keys(agreement.RootElement.GetProperty("groups")[0]));
+    }
+
+    [TestMethod]
     public async Task Bench_Json_IsTheDocumentedShape()
     {
         using JsonDocument doc = await RunJsonAsync("bench", "--samples", "64", "--depth", "3", "--batch-size", "32", "--threads", "1");
