@@ -46,6 +46,9 @@ internal sealed class ProbeMapping
 
     public int[] ReconstructionLayers { get; }
 
+    /// <summary>The probe's column names, as saved (null for a file saved before they were).</summary>
+    public ProbeColumns? Columns { get; init; }
+
     /// <summary>
     /// The row mapping. ML.NET calls it from several threads at once; each call works in its own dispose scope under
     /// inference mode (both thread-local), and the model is only read.
@@ -73,6 +76,15 @@ internal sealed class ProbeMapping
         using Tensor chosen = all.index_select(1, index).cpu().contiguous();
         return chosen.data<float>().ToArray();
     }
+}
+
+/// <summary>The user's column names of a probe.</summary>
+internal sealed record ProbeColumns(string Input, string Output, string Reconstruction)
+{
+    public static ProbeColumns? From(string? input, string? output, string? reconstruction) =>
+        string.IsNullOrWhiteSpace(input) || string.IsNullOrWhiteSpace(output) || string.IsNullOrWhiteSpace(reconstruction)
+            ? null
+            : new ProbeColumns(input, output, reconstruction);
 }
 
 /// <summary>

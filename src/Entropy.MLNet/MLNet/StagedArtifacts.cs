@@ -25,8 +25,9 @@ internal static class StagedArtifacts
             return (T)artifact;
         }
         throw new InvalidOperationException(
-            $"No saved state was staged for the ML.NET mapping '{contract}'. Load models that contain Entropy.MLNet components with " +
-            "TrainabilityModel.Load(mlContext, path, out schema), not mlContext.Model.Load: the TorchSharp weights and sweep tables travel as extra entries of the .zip.");
+            $"The model holds the Entropy.MLNet component '{contract}' but not its saved state (TorchSharp weights or sweep table). " +
+            "Such models must be saved with TrainabilityModel.Save (mlContext.Model.Save cannot store that state) and loaded with " +
+            "TrainabilityModel.Load (not mlContext.Model.Load): the state travels as extra entries of the .zip.");
     }
 
     /// <summary>Drops whatever a failed load left behind.</summary>
