@@ -53,8 +53,8 @@ public sealed class TrainabilityModelApiTests
         string sweepPath = Path.Combine(s_dir, "plain-sweep.zip");
         var configs = Configurations(s_ml);
 
-        var e1 = Assert.Throws<Exception>(() => s_ml.Model.Save(s_chain, s_data.Schema, probePath));
-        var e2 = Assert.Throws<Exception>(() => s_ml.Model.Save(s_sweep, configs.Schema, sweepPath));
+        var e1 = Assert.ThrowsExactly<InvalidOperationException>(() => s_ml.Model.Save(s_chain, s_data.Schema, probePath));
+        var e2 = Assert.ThrowsExactly<InvalidOperationException>(() => s_ml.Model.Save(s_sweep, configs.Schema, sweepPath));
 
         Assert.Contains("TrainabilityModel.Save", Messages(e1));
         Assert.Contains("TorchSharp weights", Messages(e1));
@@ -176,9 +176,10 @@ public sealed class TrainabilityModelApiTests
 
     /// <summary>
     /// 200 load-and-dispose cycles in a fresh process, every disposed model kept reachable (so no finalizer can free
-    /// what Dispose forgot). The probe's weights are about 2 MB (width 256), so a model whose Dispose kept them would
-    /// grow the process by at least 200 × that (over 400 MB); the bound, 20 models' worth, leaves room for the
-    /// managed objects of the 200 held chains and allocator noise while failing far below such a leak.
+    /// what Dispose forgot). The probe's weights are 2.2 MB (width 256), so a Dispose that kept them grows the process
+    /// by 200 × that: 493 MB measured with Dispose made a no-op, against 27 MB with it (the managed objects of the 200
+    /// held chains). The bound, 50 models' worth (110 MB), fails when a quarter of the weights stay, and leaves room
+    /// for the managed overhead and allocator noise.
     /// </summary>
     [TestMethod]
     public void LoadAndDispose_200Times_InAChildProcess_KeepsMemoryFlat()
@@ -203,8 +204,7 @@ public sealed class TrainabilityModelApiTests
         Assert.AreEqual(200, report["Cycles"].GetInt32());
         Assert.IsTrue(report["Disposable"].GetBoolean(), "a loaded probe model is IDisposable");
         long growth = report["AfterBytes"].GetInt64() - report["BeforeBytes"].GetInt64();
-        Console.WriteLine($"load-dispose: 200 cycles grew resident memory by {growth / 1e6:F1} MB; weights {weightBytes / 1e6:F2} MB per model");
-        Assert.IsLessThan(20 * weightBytes, growth, $"grew {growth / 1e6:F1} MB over 200 cycles; one model's weights are {weightBytes / 1e6:F2} MB");
+        Assert.IsLessThan(50 * weightBytes, growth, $"grew {growth / 1e6:F1} MB over 200 cycles; one model's weights are {weightBytes / 1e6:F2} MB");
     }
 
     [TestMethod]
