@@ -11,13 +11,16 @@ using Microsoft.ML.Transforms;
 namespace Entropy.MLNet.MLNet;
 
 /// <summary>
-/// One-file persistence for ML.NET models that contain Entropy.MLNet components. <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
-/// writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
+/// One-file persistence for ML.NET models that contain Entropy.MLNet components (a plain <c>mlContext.Model.Save</c> of
+/// such a model is refused: it cannot store their state). <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
+/// (or the <see cref="Stream"/> overload) writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
 /// manifest, one architecture descriptor per component and its state (TorchSharp weights for a probe, the fitted table
 /// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (every entry name
 /// stays inside the archive, sizes are capped before anything is allocated, the format version is known, every listed
-/// entry exists), then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c>. Nothing is
-/// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem.
+/// entry exists), then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c>; the probes and
+/// sweeps come back as <see cref="ReconstructionProbeTransformer"/> and <see cref="TrainabilitySweepTransformer"/> (dispose
+/// the loaded model to free the weights). Nothing is ever extracted to disk. A bad file gives an
+/// <see cref="InvalidDataException"/> naming the file and the root cause.
 /// </summary>
 public static class TrainabilityModel
 {
@@ -69,13 +72,17 @@ public static class TrainabilityModel
         ArgumentNullException.ThrowIfNull(inputSchema);
         // Propagating the schema checks it and lets each component settle on the mapping it will save.
         model.GetOutputSchema(inputSchema);
+        var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
         try
         {
-            using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
-            SaveCore(context, model, inputSchema, file);
+            using (file)
+            {
+                SaveCore(context, model, inputSchema, file);
+            }
         }
         catch
         {
+            // A refused or failed save leaves no half-written model behind.
             File.Delete(path);
             throw;
         }
