@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Entropy.MLNet.MLNet;
 using Microsoft.ML;
@@ -10,13 +11,30 @@ namespace Entropy.MLNet.Samples.ScoringService;
 /// predictor saved by <see cref="TrainabilityModel"/>). <c>POST /score</c> takes a JSON array of
 /// <see cref="ConfigurationRequest"/> and returns one <see cref="ConfigurationScore"/> per item; an invalid request
 /// (not an array, too many items, a missing or non-finite value, a depth below 1, a configuration outside the model's
-/// grid) gets 400 with <c>{"error": "..."}</c>. <c>GET /health</c> answers "ok". It listens on 127.0.0.1 only.
+/// grid) gets 400 with <c>{"error": "..."}</c>. <c>GET /health</c> answers <see cref="HealthResponse"/>. It listens on
+/// 127.0.0.1 only.
+/// <para>
+/// Limits, so that no client can make the service hold unbounded memory or work: a body of at most
+/// <see cref="MaxBodyBytes"/> (413 beyond), read item by item and refused as soon as it holds more than
+/// <see cref="MaxBatch"/> items; at most <see cref="MaxConcurrentScoring"/> requests scored at once (503 with
+/// Retry-After beyond), each on its own thread so that <c>/health</c> stays fast; a request whose client disconnects
+/// stops within one item.
+/// </para>
 /// <para>Usage: <c>ScoringService --model model.zip [--port 5088]</c>.</para>
 /// </summary>
 public static class ScoringApp
 {
     /// <summary>Largest batch accepted in one request.</summary>
     public const int MaxBatch = 10_000;
+
+    /// <summary>Bytes allowed per item: a pretty-printed item with all four fields takes about 100.</summary>
+    public const int MaxBytesPerItem = 256;
+
+    /// <summary>Largest request body: what <see cref="MaxBatch"/> items need (2.56 MB).</summary>
+    public const long MaxBodyBytes = (long)MaxBatch * MaxBytesPerItem;
+
+    /// <summary>Requests scored at the same time: one per core but one, which stays free for I/O and /health; more get 503.</summary>
+    public static int MaxConcurrentScoring { get; } = Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
@@ -31,7 +49,10 @@ public static class ScoringApp
         }
         int port = p >= 0 && p + 1 < args.Length ? int.Parse(args[p + 1], System.Globalization.CultureInfo.InvariantCulture) : 5088;
         await using var app = Build(args[m + 1], port);
-        await app.RunAsync().ConfigureAwait(false);
+        await app.StartAsync().ConfigureAwait(false);
+        // With --port 0 this is the only way to learn the port.
+        Console.WriteLine($"listening on {app.Urls.First()}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
 
@@ -39,41 +60,130 @@ public static class ScoringApp
     public static WebApplication Build(string modelPath, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = MaxBodyBytes;
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var scorer = new ConfigurationScorer(modelPath);
+        var gate = new ScoringGate(MaxConcurrentScoring);
         var app = builder.Build();
-        app.MapGet("/health", () => "ok");
-        app.MapPost("/score", async (HttpRequest request) =>
+        app.MapGet("/health", () => new HealthResponse("ok", gate.InFlight, gate.Limit));
+        app.MapPost("/score", async (HttpContext context) =>
         {
-            List<ConfigurationRequest?>? items;
-            try
+            CancellationToken aborted = context.RequestAborted;
+            if (!gate.TryEnter())
             {
-                items = await request.ReadFromJsonAsync<List<ConfigurationRequest?>>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or BadHttpRequestException)
-            {
-                return Results.BadRequest(new ErrorResponse($"The body must be a JSON array of configurations: {ex.Message}"));
-            }
-            if (items is null || items.Count == 0)
-            {
-                return Results.BadRequest(new ErrorResponse("The body must be a non-empty JSON array of configurations."));
-            }
-            if (items.Count > MaxBatch)
-            {
-                return Results.BadRequest(new ErrorResponse($"At most {MaxBatch} configurations per request; got {items.Count}."));
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Json(new ErrorResponse($"Busy: {gate.Limit} requests are being scored; retry later."), statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             try
             {
-                return Results.Ok(scorer.Score(items));
+                var (items, error) = await ReadBatchAsync(context.Request, aborted).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    return error;
+                }
+                // Scoring is CPU work: run it on its own thread, not on the thread pool that answers /health.
+                var scores = await Task.Factory.StartNew(() => scorer.Score(items!, aborted), aborted,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                return Results.Ok(scores);
             }
             catch (ArgumentException ex)
             {
                 return Results.BadRequest(new ErrorResponse(ex.Message));
             }
+            catch (Exception) when (aborted.IsCancellationRequested)
+            {
+                // The client is gone: nobody reads the answer.
+                return Results.Empty;
+            }
+            finally
+            {
+                gate.Exit();
+            }
         });
         return app;
     }
+
+    /// <summary>
+    /// Reads the body item by item, so that memory follows the items kept (at most <see cref="MaxBatch"/>), never the
+    /// body's size; returns the items, or the error response.
+    /// </summary>
+    private static async Task<(List<ConfigurationRequest?>? Items, IResult? Error)> ReadBatchAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Results.BadRequest(new ErrorResponse("The body must be a JSON array of configurations (Content-Type: application/json).")));
+        }
+        var items = new List<ConfigurationRequest?>();
+        try
+        {
+            await foreach (var item in JsonSerializer.DeserializeAsyncEnumerable<ConfigurationRequest>(request.Body, JsonSerializerOptions.Web, ct).ConfigureAwait(false))
+            {
+                if (items.Count == MaxBatch)
+                {
+                    return (null, Results.BadRequest(new ErrorResponse($"At most {MaxBatch} configurations per request.")));
+                }
+                items.Add(item);
+            }
+        }
+        catch (JsonException ex)
+        {
+            return (null, Results.BadRequest(new ErrorResponse($"The body must be a JSON array of configurations: {ex.Message}")));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            string error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The body is larger than {MaxBodyBytes} bytes ({MaxBatch} configurations of {MaxBytesPerItem} bytes)."
+                : $"The body could not be read: {ex.Message}";
+            return (null, Results.Json(new ErrorResponse(error), statusCode: ex.StatusCode));
+        }
+        if (items.Count == 0)
+        {
+            return (null, Results.BadRequest(new ErrorResponse("The body must be a non-empty JSON array of configurations.")));
+        }
+        return (items, null);
+    }
+}
+
+/// <summary>The answer of <c>GET /health</c>.</summary>
+/// <param name="Status">"ok".</param>
+/// <param name="ScoringInFlight">Requests being read or scored now.</param>
+/// <param name="ScoringLimit">Requests that may be read or scored at once (<see cref="ScoringApp.MaxConcurrentScoring"/>).</param>
+public sealed record HealthResponse(string Status, int ScoringInFlight, int ScoringLimit);
+
+/// <summary>Admits at most <see cref="Limit"/> requests at once, without queueing: a full gate answers at once.</summary>
+/// <param name="limit">Requests admitted at once.</param>
+public sealed class ScoringGate(int limit)
+{
+    private int _inFlight;
+
+    /// <summary>Requests admitted at once.</summary>
+    public int Limit { get; } = limit;
+
+    /// <summary>Requests admitted now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Takes a slot when one is free; returns false (at once) when the gate is full.</summary>
+    public bool TryEnter()
+    {
+        int now;
+        do
+        {
+            now = Volatile.Read(ref _inFlight);
+            if (now >= Limit)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _inFlight, now + 1, now) != now);
+        return true;
+    }
+
+    /// <summary>Returns the slot taken by <see cref="TryEnter"/>.</summary>
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
 }
 
 /// <summary>One configuration to score.</summary>
@@ -141,7 +251,9 @@ public sealed class ConfigurationScorer
     }
 
     /// <summary>Scores a batch; throws <see cref="ArgumentException"/> naming the item and field for invalid input.</summary>
-    public List<ConfigurationScore> Score(IReadOnlyList<ConfigurationRequest?> items)
+    /// <param name="items">The configurations.</param>
+    /// <param name="ct">Checked before each item (an unseen σ_w² costs milliseconds of mean-field work).</param>
+    public List<ConfigurationScore> Score(IReadOnlyList<ConfigurationRequest?> items, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         var rows = new List<Row>(items.Count);
@@ -169,7 +281,7 @@ public sealed class ConfigurationScorer
         IDataView input = _takesActivation ? _ml.Data.LoadFromEnumerable(rows) : _ml.Data.LoadFromEnumerable(rows.Select(r => new RowNoActivation { SigmaW2 = r.SigmaW2, SigmaB2 = r.SigmaB2, Depth = r.Depth }));
         try
         {
-            var scores = Read(_model.Transform(input), items.Count);
+            var scores = Read(_model.Transform(input), items.Count, ct);
             // Echo the request's values, not their Single rounding (the model's columns are Single).
             for (int i = 0; i < scores.Count; i++)
             {
@@ -185,7 +297,7 @@ public sealed class ConfigurationScorer
         }
     }
 
-    private static List<ConfigurationScore> Read(IDataView scored, int count)
+    private static List<ConfigurationScore> Read(IDataView scored, int count, CancellationToken ct)
     {
         var schema = scored.Schema;
         var result = new List<ConfigurationScore>(count);
@@ -202,6 +314,8 @@ public sealed class ConfigurationScorer
         var getProbability = schema.GetColumnOrNull("Probability") is { } pc ? cursor.GetGetter<float>(pc) : null;
         while (cursor.MoveNext())
         {
+            // The model computes each row in the getters below: stop between rows once the client is gone.
+            ct.ThrowIfCancellationRequested();
             getW(ref w);
             getB(ref b);
             getDepth(ref depth);

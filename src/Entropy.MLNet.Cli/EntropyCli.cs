@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Entropy.MLNet.Cli.Commands;
+using Entropy.MLNet.Cli.Infrastructure;
 
 namespace Entropy.MLNet.Cli;
 
@@ -15,6 +16,7 @@ internal static class EntropyCli
         {
             root.Subcommands.Add(command);
         }
+        StrictNumbers.Apply(root);
         return root;
     }
 

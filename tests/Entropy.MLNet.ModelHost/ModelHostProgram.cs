@@ -9,7 +9,10 @@ namespace Entropy.MLNet.ModelHost;
 /// Loads a model with <see cref="TrainabilityModel.Load(MLContext, string, out DataViewSchema)"/>, scores an input file
 /// and writes every Single, Boolean and Single-vector output column as JSON (floats round-trip exactly).
 /// Usage: <c>images MODEL.zip INPUT.json OUTPUT.json</c> (input: <see cref="ImageInput"/>) or
-/// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>).
+/// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>), or
+/// <c>load MODEL.zip - OUTPUT.json</c>: only load the model and write a <see cref="LoadReport"/> with the process's
+/// resident memory before and at its peak during the load (exit code 0 loaded, 2 refused with an
+/// <see cref="InvalidDataException"/>, 1 anything else).
 /// Mode <c>load-dispose MODEL.zip INPUT.json OUTPUT.json</c> loads and disposes the model many times instead (see <see cref="LoadDisposeCycles"/>).
 /// </summary>
 public static class ModelHostProgram
@@ -22,6 +25,10 @@ public static class ModelHostProgram
         {
             Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json");
             return 1;
+        }
+        if (args[0] == "load")
+        {
+            return Load(args[1], args[3]);
         }
         if (args[0] == "load-dispose")
         {
@@ -66,7 +73,7 @@ public static class ModelHostProgram
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
-            long before = ResidentBytes();
+            long before = ProcStatus("VmRSS");
             bool disposable = true;
             for (int i = 0; i < input.Cycles; i++)
             {
@@ -76,7 +83,7 @@ public static class ModelHostProgram
                 held.Add(loaded);
             }
             GC.Collect();
-            long after = ResidentBytes();
+            long after = ProcStatus("VmRSS");
             var report = new LoadDisposeReport { Cycles = held.Count, Disposable = disposable, BeforeBytes = before, AfterBytes = after };
             File.WriteAllText(outputPath, JsonSerializer.Serialize(report));
             GC.KeepAlive(held);
@@ -89,10 +96,55 @@ public static class ModelHostProgram
         }
     }
 
-    private static long ResidentBytes()
+    /// <summary>Loads a model and reports the peak resident memory the load added.</summary>
+    private static int Load(string model, string output)
     {
-        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        var ml = new MLContext(seed: 0);
+        // Load the native libraries first, so that the baseline includes them and only the load itself is measured.
+        Entropy.MLNet.Runtime.TorchRuntime.EnsureLoaded();
+        using (TorchSharp.torch.zeros(1))
+        {
+        }
+        long baseline = ProcStatus("VmRSS");
+        // Resets the peak (VmHWM) to the current size (Linux 4.0+); without it the peak still bounds the load from above.
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        var report = new LoadReport { BaselineBytes = baseline };
+        int code;
+        try
+        {
+            (TrainabilityModel.Load(ml, model, out _) as IDisposable)?.Dispose();
+            report.Outcome = "loaded";
+            code = 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            report.Outcome = ex.GetType().FullName;
+            report.Message = ex.Message;
+            code = ex is InvalidDataException ? 2 : 1;
+        }
+        report.PeakBytes = ProcStatus("VmHWM");
+        File.WriteAllText(output, JsonSerializer.Serialize(report));
+        return code;
+    }
+
+    /// <summary>A size field of /proc/self/status in bytes (0 where there is none).</summary>
+    private static long ProcStatus(string field)
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                string kb = line[(field.Length + 1)..].Trim().Split(' ')[0];
+                return long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return 0;
     }
 
     /// <summary>An in-memory image column of the given name and dimensions.</summary>
@@ -178,6 +230,22 @@ public sealed class LoadDisposeReport
 
     /// <summary>Resident memory after them, every disposed model still reachable.</summary>
     public long AfterBytes { get; set; }
+}
+
+/// <summary>What the <c>load</c> mode reports.</summary>
+public sealed class LoadReport
+{
+    /// <summary>"loaded", or the full name of the exception's type.</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>The exception's message, when the load failed.</summary>
+    public string? Message { get; set; }
+
+    /// <summary>Resident memory just before the load (runtime and native libraries loaded).</summary>
+    public long BaselineBytes { get; set; }
+
+    /// <summary>Peak resident memory (VmHWM) at the end of the load.</summary>
+    public long PeakBytes { get; set; }
 }
 
 /// <summary>Images to score: the column name, its dimensions and the rows.</summary>

@@ -13,6 +13,7 @@ internal static class DataCommand
         var format = CommonOptions.Format();
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
+        var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset")
         {
             Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH (one subfolder per class).",
@@ -53,7 +54,7 @@ internal static class DataCommand
             "Examples:\n  entropy data --dataset mnist\n  entropy data --dataset cifar10-gray --data-dir ../shared/data --split test --format json\n" +
             "  entropy data --dataset noise --noise-shape 3x32x32 --count 500 --seed 7\n  entropy data --dataset folder:./images --image-size 32x32 --grayscale")
         {
-            dataset, dataDir, split, download, downloadUrl, grayscale, imageSize, noiseShape, count, seed, format,
+            dataset, dataDir, split, download, downloadUrl, grayscale, imageSize, noiseShape, count, seed, maxMemory, format,
         };
         CliAction.Set(command, format, async (parse, output, ct) =>
         {
@@ -76,6 +77,7 @@ internal static class DataCommand
                 NoiseShape = ImageShape.Parse(parse.GetValue(noiseShape) ?? "1x28x28"),
                 NoiseCount = parse.GetValue(count),
                 Seed = parse.GetValue(seed),
+                MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
             };
             var data = DatasetCatalog.Load(request);
             var summary = DatasetSummary.From(data);

@@ -37,6 +37,7 @@ internal static class ProbeCommand
         var dataDir = CommonOptions.DataDir();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset name, e.g. mnist.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance σ_w² (W ~ N(0, σ_w²/fan_in)).", Required = true };
         var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance σ_b².", DefaultValueFactory = _ => 0.05 };
@@ -57,7 +58,7 @@ internal static class ProbeCommand
             "Example: entropy probe --dataset mnist --sigma-w2 1.76 --depth 30 --out probe-1.76")
         {
             dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, trainSamples, epochs, batchSize, learningRate,
-            entropySamples, images, gridLayers, seed, threads, device, outDir, format,
+            entropySamples, images, gridLayers, seed, threads, maxMemory, device, outDir, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -75,6 +76,7 @@ internal static class ProbeCommand
                 EntropySamples = parse.GetValue(entropySamples),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
+                MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device)!),
             };
             options = options with { ReconstructionImages = Math.Min(Math.Max(0, parse.GetValue(images)), Math.Max(0, options.EntropySamples)) };
@@ -86,8 +88,15 @@ internal static class ProbeCommand
             }
             string name = parse.GetValue(dataset)!;
             string? data = parse.GetValue(dataDir);
-            var train = DatasetCatalog.Load(name, "train", data);
-            var test = DatasetCatalog.Load(name, "test", data);
+            // Only the training images the probe will use are loaded (the same seeded subset it would pick from the whole split).
+            var train = DatasetCatalog.Load(new DatasetRequest(name)
+            {
+                Split = "train",
+                DataDir = data,
+                Subset = options.TrainSamples is >= 1 ? count => ReconstructionProbe.TrainingIndices(count, options) : null,
+                MaxMemoryBytes = options.MaxMemoryBytes,
+            });
+            var test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = data, MaxMemoryBytes = options.MaxMemoryBytes });
             ValidateForCli(options, train, test);
             if (train.Source == DatasetCatalog.EmbeddedSource && !output.Json)
             {

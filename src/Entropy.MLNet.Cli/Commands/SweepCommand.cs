@@ -103,6 +103,15 @@ internal static class SweepCommand
                 gt,
                 parse.GetValue(shard) is { } s ? SweepShard.Parse(s) : null);
             CheckDraft(draft);
+            // Every option is checked before the sweep runs: a typo must not surface only after hours of probes.
+            if (parse.GetValue(scoreDepth) is int sd && sd < 1)
+            {
+                throw new ArgumentException($"--score-depth must be at least 1; got {sd}.");
+            }
+            if (parse.GetValue(threads) is int th && th < 1)
+            {
+                throw new ArgumentException($"--threads must be at least 1; got {th}.");
+            }
             string outDir = parse.GetValue(output)!;
             ImageDataset train = DatasetCatalog.Load(draft.Dataset, "train", parse.GetValue(dataDir));
             ImageDataset test = DatasetCatalog.Load(draft.Dataset, "test", parse.GetValue(dataDir));

@@ -17,6 +17,7 @@ internal static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance sigma_w^2 (> 0).", Required = true };
         var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => 0.05 };
@@ -39,7 +40,7 @@ internal static class TrainCommand
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
             dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, epochs, threshold, optimizer, learningRate, batchSize,
-            trainSamples, doubleSoftmax, threads, device, seed, format,
+            trainSamples, doubleSoftmax, threads, maxMemory, device, seed, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -62,11 +63,19 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device) ?? "auto"),
                 Threads = parse.GetValue(threads),
+                MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
             };
             // Check the numbers before loading data, so that a typo fails at once.
             CheckNumbers(options);
-            ImageDataset train = DatasetCatalog.Load(name, "train", parse.GetValue(dataDir));
-            ImageDataset test = DatasetCatalog.Load(name, "test", parse.GetValue(dataDir));
+            // Only the training images the trainer will use are loaded (the same seeded subset it would pick from the whole split).
+            ImageDataset train = DatasetCatalog.Load(new DatasetRequest(name)
+            {
+                Split = "train",
+                DataDir = parse.GetValue(dataDir),
+                MaxMemoryBytes = options.MaxMemoryBytes,
+                Subset = options.TrainSamples is >= 1 ? count => GroundTruthTrainer.SubsetIndices(count, options.TrainSamples, options.Seed) : null,
+            });
+            ImageDataset test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
             var progress = output.Json ? null : new EpochLines(output);
             GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);
             var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, options.Width.ToString(),

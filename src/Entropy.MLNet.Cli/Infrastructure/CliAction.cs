@@ -6,11 +6,16 @@ namespace Entropy.MLNet.Cli.Infrastructure;
 
 /// <summary>
 /// Runs a command's body and turns the errors a user can cause (bad files, bad arguments, a missing backend) into one
-/// line on stderr and exit code 1, Ctrl+C into exit code 130, without stack traces.
+/// line on stderr and exit code 1, a results directory held by another writer into exit code 75, Ctrl+C into exit
+/// code 130, without stack traces.
 /// </summary>
 internal static class CliAction
 {
     public const int Failure = 1;
+
+    /// <summary>EX_TEMPFAIL (sysexits.h): another writer holds the results directory; the same command succeeds later.</summary>
+    public const int Busy = 75;
+
     public const int Cancelled = 130;
 
     public static void Set(Command command, Option<string> format, Func<ParseResult, CliOutput, CancellationToken, Task<int>> body)
@@ -19,6 +24,7 @@ internal static class CliAction
         {
             var config = parse.InvocationConfiguration;
             var output = new CliOutput(config.Output, config.Error, parse.GetValue(format) == "json");
+            WarnAboutThreads(command, parse, output);
             try
             {
                 return await body(parse, output, ct).ConfigureAwait(false);
@@ -28,12 +34,30 @@ internal static class CliAction
                 output.Error.WriteLine("entropy: cancelled; results already written are kept.");
                 return Cancelled;
             }
+            catch (Sweep.ResultsDirectoryBusyException ex)
+            {
+                output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
+                return Busy;
+            }
             catch (Exception ex) when (IsUserError(ex))
             {
                 output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
                 return Failure;
             }
         });
+    }
+
+    /// <summary>
+    /// More intra-op threads than cores oversubscribe them and run much slower; warn, but do not cap: the same seed and
+    /// thread count must stay bit-identical.
+    /// </summary>
+    private static void WarnAboutThreads(Command command, ParseResult parse, CliOutput output)
+    {
+        if (command.Options.FirstOrDefault(o => o.Name == "--threads") is Option<int?> option
+            && parse.GetValue(option) is int threads && threads > Environment.ProcessorCount)
+        {
+            output.Error.WriteLine($"entropy {command.Name}: warning: --threads {threads} exceeds the {Environment.ProcessorCount} processor(s) of this machine; the threads will compete for them and run slower (the thread count is kept, as it decides the results' rounding).");
+        }
     }
 
     /// <summary>Errors that come from the input, the arguments or the machine rather than from a bug.</summary>

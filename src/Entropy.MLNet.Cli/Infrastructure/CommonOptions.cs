@@ -27,4 +27,26 @@ internal static class CommonOptions
         Description = "Random seed for initialisation, shuffling and sampling.",
         DefaultValueFactory = _ => 42,
     };
+
+    public static Option<string?> MaxMemory() => new("--max-memory")
+    {
+        Description = "Memory budget, e.g. 512M or 8G: a configuration whose estimated memory exceeds it is refused before anything is built. Default: the lower of the available memory and the cgroup limit.",
+    };
+
+    /// <summary>The budget in bytes, or null for the default; a malformed size is an error naming the option.</summary>
+    public static long? ParseMaxMemory(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Runtime.MemoryBudget.ParseSize(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"--max-memory: {ex.Message}", ex);
+        }
+    }
 }

@@ -70,12 +70,12 @@ public static class DatasetCatalog
             {
                 throw new ArgumentException("Dataset 'folder:' needs a path, e.g. folder:./images.", nameof(request));
             }
-            return ImageFolderLoader.Load(path, split, request.Grayscale, request.ImageSize);
+            return ImageFolderLoader.Load(path, split, request.Grayscale, request.ImageSize, request.MaxMemoryBytes);
         }
         return name.ToLowerInvariant() switch
         {
-            "mnist" => LoadIdx("mnist", split, request.DataDir, DigitClasses),
-            "fashion-mnist" => LoadIdx("fashion-mnist", split, request.DataDir, FashionMnistClasses),
+            "mnist" => LoadIdx("mnist", split, request.DataDir, DigitClasses, request.Subset, request.MaxMemoryBytes),
+            "fashion-mnist" => LoadIdx("fashion-mnist", split, request.DataDir, FashionMnistClasses, request.Subset, request.MaxMemoryBytes),
             "cifar10" => LoadCifar("cifar10", split, request.DataDir, grayscale: false),
             "cifar10-gray" => LoadCifar("cifar10-gray", split, request.DataDir, grayscale: true),
             "noise" => WhiteNoise.Generate(request.NoiseShape,
@@ -93,7 +93,7 @@ public static class DatasetCatalog
         return ($"{prefix}-images-idx3-ubyte", $"{prefix}-labels-idx1-ubyte");
     }
 
-    private static ImageDataset LoadIdx(string name, string split, string? dataDir, IReadOnlyList<string> classes)
+    private static ImageDataset LoadIdx(string name, string split, string? dataDir, IReadOnlyList<string> classes, Func<int, int[]>? subset, long? maxMemoryBytes)
     {
         var (imagesName, labelsName) = IdxFiles(split);
         string? dir = FindDatasetDirectory(name, dataDir, Environment.GetEnvironmentVariable(DataDirVariable), CacheDirectory,
@@ -108,7 +108,20 @@ public static class DatasetCatalog
         }
         string images = FindFile(dir, imagesName);
         string labels = FindFile(dir, labelsName);
-        return FromIdx(name, split, dir, IdxReader.ReadImages(images), IdxReader.ReadLabels(labels), images, labels, classes);
+        if (subset is null)
+        {
+            return FromIdx(name, split, dir, IdxReader.ReadImages(images, null, maxMemoryBytes), IdxReader.ReadLabels(labels), images, labels, classes);
+        }
+        int announced = 0;
+        int[] chosen = [];
+        IdxImages picked = IdxReader.ReadImages(images, count => chosen = subset(announced = count), maxMemoryBytes);
+        byte[] allLabels = IdxReader.ReadLabels(labels);
+        if (allLabels.Length != announced)
+        {
+            throw new InvalidDataException(
+                $"{images} holds {announced} images but {labels} holds {allLabels.Length} labels; the counts must match.");
+        }
+        return FromIdx(name, split, dir, picked, [.. chosen.Select(i => allLabels[i])], images, labels, classes);
     }
 
     private static ImageDataset LoadCifar(string name, string split, string? dataDir, bool grayscale)

@@ -38,6 +38,20 @@ public sealed record DatasetRequest
     /// </summary>
     public ImageSize? ImageSize { get; init; }
 
+    /// <summary>
+    /// IDX datasets only (<c>mnist</c>, <c>fashion-mnist</c> from files): given the number of images the split's header
+    /// announces, the ascending indices of the images to load; the others are never held in memory, and the file is read
+    /// only up to the last one. Null (default): every image. Other sources ignore it and load the whole split, so pass
+    /// the same subset a consumer would pick from the whole split (as <c>entropy probe --train-samples</c> does).
+    /// </summary>
+    public Func<int, int[]>? Subset { get; init; }
+
+    /// <summary>
+    /// Memory budget in bytes for the images loaded from IDX files and image folders, checked from their headers before
+    /// the data is read. Null (default): the lower of the available memory and the cgroup limit.
+    /// </summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>White noise only: the image shape (default 1×28×28, MNIST's).</summary>
     public ImageShape NoiseShape { get; init; } = new(1, 28, 28);
 

@@ -10,6 +10,9 @@ internal sealed class GzipCheckedStream(GZipStream inner, string name, uint? exp
 {
     private long _produced;
 
+    /// <summary>The decompressed length modulo 2^32 that the gzip trailer (ISIZE) announces; null when unknown.</summary>
+    public uint? ExpectedLength => expectedLength;
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

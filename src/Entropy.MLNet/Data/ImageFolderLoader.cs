@@ -1,6 +1,8 @@
+using Entropy.MLNet.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using SkiaSharp;
 
 namespace Entropy.MLNet.Data;
 
@@ -12,6 +14,12 @@ namespace Entropy.MLNet.Data;
 /// <c>test/</c> subfolders, the requested split's subfolder is used.
 /// </summary>
 /// <remarks>
+/// Before anything is decoded, every file's size (at most <see cref="MaxFileBytes"/>) and the dimensions its header
+/// declares (at most <see cref="MaxPixels"/> pixels, read with <see cref="SKCodec"/> without decoding) are checked, and
+/// so is the memory the whole set will take as floats (at most the <see cref="MemoryBudget.Default"/> budget). Then
+/// every file is decoded once up front; one that does not decode completely (a truncated PNG or JPEG, which decoders
+/// would otherwise fill with grey) is refused with an <see cref="InvalidDataException"/> naming it, like any other
+/// corrupt image: a data set is used whole or not at all.
 /// Every file is decoded once up front (<see cref="MLImage.CreateFromStream"/>) so that an unreadable or corrupt image is an
 /// <see cref="InvalidDataException"/> naming that file, rather than ImageAnalytics' lazy error wrapped in an
 /// <see cref="InvalidOperationException"/> halfway through the cursor. Without an explicit size every image must have the
@@ -23,14 +31,21 @@ public static class ImageFolderLoader
     /// <summary>File extensions read as images (case-insensitive).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
+    /// <summary>Largest image accepted, in pixels (width × height) as its header declares them: 4096 × 4096.</summary>
+    public const long MaxPixels = 4096L * 4096;
+
+    /// <summary>Largest image file accepted (64 MiB).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
     /// <summary>Loads the images under <paramref name="path"/>.</summary>
     /// <param name="path">The folder.</param>
     /// <param name="split"><c>train</c> or <c>test</c>: picks <c>path/split</c> when it exists, else it is only recorded.</param>
     /// <param name="grayscale">One channel (ITU-R BT.601 luma) instead of RGB.</param>
     /// <param name="size">Fixed size to resize to; null: the first image's size, and mixed sizes are an error.</param>
+    /// <param name="maxMemoryBytes">Memory budget for the whole set as floats; null: <see cref="MemoryBudget.Default"/>.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No images, an unreadable or corrupt image, or mixed sizes without <paramref name="size"/>.</exception>
-    public static ImageDataset Load(string path, string split = "train", bool grayscale = false, ImageSize? size = null)
+    public static ImageDataset Load(string path, string split = "train", bool grayscale = false, ImageSize? size = null, long? maxMemoryBytes = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string root = Path.GetFullPath(path);
@@ -44,7 +59,12 @@ public static class ImageFolderLoader
             root = splitDir;
         }
         var (files, labels, classes) = FindImages(root);
+        foreach (string file in files)
+        {
+            CheckHeader(file);
+        }
         var (height, width) = size is ImageSize s ? (s.Height, s.Width) : CheckSameSize(files);
+        CheckTotal(root, files.Count, height, width, maxMemoryBytes);
         if (size is not null)
         {
             foreach (string file in files)
@@ -112,17 +132,65 @@ public static class ImageFolderLoader
         return (height, width);
     }
 
-    private static MLImage Decode(string file, Exception? cause)
+    /// <summary>The file's size and the dimensions its header declares, before anything is decoded.</summary>
+    private static (int Width, int Height) CheckHeader(string file)
     {
-        byte[] bytes;
+        byte[] bytes = ReadFile(file, null);
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidDataException($"{file}: corrupt image; its {bytes.Length} bytes do not decode as PNG, JPEG, BMP, GIF or WebP.");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw new InvalidDataException($"{file}: corrupt image with no pixels.");
+        }
+        if ((long)info.Width * info.Height > MaxPixels)
+        {
+            throw new InvalidDataException(
+                $"{file}: the image declares {info.Width}x{info.Height} pixels, over the limit of {MaxPixels} pixels (4096x4096).");
+        }
+        return (info.Width, info.Height);
+    }
+
+    /// <summary>The whole set as floats must fit the memory budget and one array.</summary>
+    private static void CheckTotal(string root, int count, int height, int width, long? maxMemoryBytes)
+    {
+        long values = (long)count * 3 * height * width;
+        long budget = maxMemoryBytes ?? MemoryBudget.Default();
+        if (values > Array.MaxLength || values * sizeof(float) > budget)
+        {
+            throw new InvalidDataException(
+                $"{root}: {count} images of 3x{height}x{width} would take {MemoryBudget.Format(values * (double)sizeof(float))} as floats, more than the memory budget of {MemoryBudget.Format(budget)}; pass a smaller --image-size or raise --max-memory.");
+        }
+    }
+
+    private static byte[] ReadFile(string file, Exception? cause)
+    {
         try
         {
-            bytes = File.ReadAllBytes(file);
+            long length = new FileInfo(file).Length;
+            if (length > MaxFileBytes)
+            {
+                throw new InvalidDataException($"{file}: the image file is {length} bytes, over the limit of {MaxFileBytes} bytes.", cause);
+            }
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (!stream.CanSeek)
+            {
+                throw new InvalidDataException($"{file}: not a regular file (a pipe or a device).", cause);
+            }
+            // Bounded even if the file grows while it is read.
+            return DataStreams.ReadToEnd(stream, file, MaxFileBytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"{file}: unreadable image ({ex.Message}).", cause ?? ex);
         }
+    }
+
+    private static MLImage Decode(string file, Exception? cause)
+    {
+        byte[] bytes = ReadFile(file, cause);
+        CheckComplete(file, bytes, cause);
         MLImage image;
         try
         {
@@ -140,6 +208,30 @@ public static class ImageFolderLoader
             throw new InvalidDataException($"{file}: corrupt image with no pixels.", cause);
         }
         return image;
+    }
+
+    /// <summary>
+    /// Decodes the whole image once with <see cref="SKCodec"/>, which, unlike <see cref="MLImage"/>, says when the data
+    /// ends before the last row (a truncated file decodes "successfully" elsewhere, its missing rows filled in).
+    /// </summary>
+    private static void CheckComplete(string file, byte[] bytes, Exception? cause)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidDataException($"{file}: corrupt image; its {bytes.Length} bytes do not decode as PNG, JPEG, BMP, GIF or WebP.", cause);
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
+        {
+            throw new InvalidDataException($"{file}: the image declares {info.Width}x{info.Height} pixels, outside 1..{MaxPixels} pixels.", cause);
+        }
+        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(target);
+        SKCodecResult result = codec.GetPixels(target, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            throw new InvalidDataException(
+                $"{file}: {(result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt")} image; decoding its {bytes.Length} bytes stopped with '{result}'.", cause);
+        }
     }
 
     private static float[] Extract(List<string> files, int height, int width)

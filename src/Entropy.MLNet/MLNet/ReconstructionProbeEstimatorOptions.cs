@@ -61,6 +61,12 @@ public sealed class ReconstructionProbeEstimatorOptions
     /// <summary>Adam learning rate of the decoders; default 1e-3.</summary>
     public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>
+    /// Memory budget in bytes: fitting refuses, before building anything, a configuration whose estimated memory exceeds
+    /// it. Null (default): the lower of the available memory and the cgroup limit. The CLI's <c>--max-memory</c>.
+    /// </summary>
+    public long? MaxMemoryBytes { get; set; }
+
     /// <summary>Deepest layers left out of the entropy vector; default 2, as the authors.</summary>
     public int ExcludedLastLayers { get; set; } = 2;
 
@@ -115,6 +121,7 @@ public sealed class ReconstructionProbeEstimatorOptions
         ExcludedLastLayers = ExcludedLastLayers,
         Device = device,
         Threads = Threads,
+        MaxMemoryBytes = MaxMemoryBytes,
         EntropySamples = 2,
         ReconstructionImages = 0,
     };

@@ -30,6 +30,9 @@ internal static class StagedArtifacts
             "TrainabilityModel.Load (not mlContext.Model.Load): the state travels as extra entries of the .zip.");
     }
 
+    /// <summary>Artifacts staged and not taken: more than the loaded model had components for.</summary>
+    public static int Count => Queues.Values.Sum(q => q.Count);
+
     /// <summary>Drops whatever a failed load left behind.</summary>
     public static void Clear()
     {

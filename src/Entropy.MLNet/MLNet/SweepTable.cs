@@ -53,7 +53,16 @@ public sealed class SweepTable
     public List<SweepPoint> Points { get; set; } = [];
 #pragma warning restore CA2227
 
+    /// <summary>Most ξ_c values kept: a scoring client sending ever new σ_w² values must not grow the process.</summary>
+    internal const int MaxCachedXiC = 4096;
+
     private readonly ConcurrentDictionary<(double, double, string), double> _xi = new();
+
+    /// <summary>ξ_c values kept at most (<see cref="MaxCachedXiC"/>; tests use less).</summary>
+    internal int XiCCacheCapacity { get; init; } = MaxCachedXiC;
+
+    /// <summary>ξ_c values cached now.</summary>
+    internal int CachedXiCCount => _xi.Count;
 
     /// <summary>
     /// Predicts one configuration. σ_b² and the activation must be on the grid; σ_w² is interpolated linearly between
@@ -121,8 +130,26 @@ public sealed class SweepTable
         }
         float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
         float score = (float)TrainabilityScore.Score((double)cutoff, depth);
-        double xi = _xi.GetOrAdd((sigmaW2, sigmaB2, act), key => MeanFieldTheory.ForActivation(key.Item3).Evaluate(key.Item1, key.Item2).XiC);
+        double xi = XiC(sigmaW2, sigmaB2, act);
         return new SweepPrediction(cutoff, curve, score, cutoff >= depth, (float)xi);
+    }
+
+    // Each unseen (σ_w², σ_b²) costs milliseconds of mean-field work, so values are cached; a full cache starts over,
+    // which bounds its size whatever the callers ask.
+    private double XiC(double sigmaW2, double sigmaB2, string activation)
+    {
+        var key = (sigmaW2, sigmaB2, activation);
+        if (_xi.TryGetValue(key, out double xi))
+        {
+            return xi;
+        }
+        xi = MeanFieldTheory.ForActivation(activation).Evaluate(sigmaW2, sigmaB2).XiC;
+        if (_xi.Count >= XiCCacheCapacity)
+        {
+            _xi.Clear();
+        }
+        _xi[key] = xi;
+        return xi;
     }
 
     /// <summary>Checks a table read from a file; throws <see cref="InvalidDataException"/>.</summary>

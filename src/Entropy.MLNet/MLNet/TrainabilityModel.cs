@@ -15,12 +15,15 @@ namespace Entropy.MLNet.MLNet;
 /// such a model is refused: it cannot store their state). <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
 /// (or the <see cref="Stream"/> overload) writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
 /// manifest, one architecture descriptor per component and its state (TorchSharp weights for a probe, the fitted table
-/// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (every entry name
-/// stays inside the archive, sizes are capped before anything is allocated, the format version is known, every listed
-/// entry exists), then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c>; the probes and
-/// sweeps come back as <see cref="ReconstructionProbeTransformer"/> and <see cref="TrainabilitySweepTransformer"/> (dispose
-/// the loaded model to free the weights). Nothing is ever extracted to disk. A bad file gives an
-/// <see cref="InvalidDataException"/> naming the file and the root cause.
+/// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (a regular file;
+/// every entry name stays inside the archive; sizes are capped before anything is allocated, each probe's weights at what
+/// its declared architecture needs and all of them together at <see cref="MaxTotalWeightsBytes"/>; the format version is
+/// known; every listed entry exists and is listed once; the weights' own descriptor matches the declared architecture),
+/// then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c> on the same open file. Nothing is
+/// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem (the
+/// root cause, where ML.NET wraps it). Limits: docs/reliability.md. The probes and sweeps come back as
+/// <see cref="ReconstructionProbeTransformer"/> and <see cref="TrainabilitySweepTransformer"/> (dispose the loaded model
+/// to free the weights).
 /// </summary>
 public static class TrainabilityModel
 {
@@ -40,7 +43,10 @@ public static class TrainabilityModel
     public const long MaxDescriptorBytes = 1L << 20;
 
     /// <summary>Largest weights entry accepted (1 GiB); each probe's entry is also capped at what its architecture can need.</summary>
-    public const long MaxWeightsBytes = 1L << 30;
+    public const long MaxWeightsBytes = ProbeModel.MaxModelBytes;
+
+    /// <summary>Largest total size of the weights of all probes in one model file, from their declared architectures (2 GiB).</summary>
+    public const long MaxTotalWeightsBytes = 2L << 30;
 
     /// <summary>Largest total uncompressed size of all entries accepted (2 GiB).</summary>
     public const long MaxArchiveBytes = 2L << 30;
@@ -141,7 +147,8 @@ public static class TrainabilityModel
         {
             t_saving = false;
         }
-        var manifest = new Manifest { Format = FormatName, Version = FormatVersion };
+        var components = new List<ComponentEntry?>();
+        var manifest = new Manifest { Format = FormatName, Version = FormatVersion, Components = components };
         using var zip = new ZipArchive(target, ZipArchiveMode.Update, leaveOpen: true);
         int index = 0;
         foreach (var component in Flatten(model))
@@ -171,14 +178,14 @@ public static class TrainabilityModel
                     {
                         probe.Model.Save(stream);
                     }
-                    manifest.Components.Add(new ComponentEntry { Kind = ProbeKind, Contract = ProbeMapping.ContractName, Descriptor = folder + "descriptor.json", State = folder + "weights.bin" });
+                    components.Add(new ComponentEntry { Kind = ProbeKind, Contract = ProbeMapping.ContractName, Descriptor = folder + "descriptor.json", State = folder + "weights.bin" });
                     break;
                 }
                 case TrainabilitySweepTransformer sweep:
                 {
                     Write(zip, folder + "descriptor.json", JsonSerializer.SerializeToUtf8Bytes(sweep.Table.Descriptor(), Json));
                     Write(zip, folder + "sweep.json", JsonSerializer.SerializeToUtf8Bytes(sweep.Table, Json));
-                    manifest.Components.Add(new ComponentEntry { Kind = SweepKind, Contract = sweep.ContractName, Descriptor = folder + "descriptor.json", State = folder + "sweep.json" });
+                    components.Add(new ComponentEntry { Kind = SweepKind, Contract = sweep.ContractName, Descriptor = folder + "descriptor.json", State = folder + "sweep.json" });
                     break;
                 }
                 default:
@@ -203,7 +210,7 @@ public static class TrainabilityModel
         {
             throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         }
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var file = OpenRegularFile(path);
         return LoadCore(context, file, path, out inputSchema);
     }
 
@@ -244,26 +251,29 @@ public static class TrainabilityModel
     private static ITransformer LoadCore(MLContext context, Stream source, string path, out DataViewSchema inputSchema)
     {
         var staged = new List<(string Contract, object State)>();
+        string? manifestProblem = null;
         try
         {
             using (var zip = OpenArchive(source, path))
             {
                 CheckEntries(zip, path);
-                if (zip.GetEntry(ManifestEntry) is { } manifestEntry)
+                if (zip.GetEntry(ManifestEntry) is not { } manifestEntry)
+                {
+                    manifestProblem = $"entry '{ManifestEntry}' is missing";
+                }
+                else
                 {
                     var manifest = Deserialize<Manifest>(ReadCapped(manifestEntry, MaxDescriptorBytes, path), ManifestEntry, path);
-                    if (manifest.Format != FormatName)
+                    List<ComponentEntry> components = CheckManifest(manifest, path);
+                    if (components.Count == 0)
                     {
-                        throw Bad(path, $"entry '{ManifestEntry}' names format '{manifest.Format}', expected '{FormatName}'.");
-                    }
-                    if (manifest.Version != FormatVersion)
-                    {
-                        throw Bad(path, $"model format version {manifest.Version} is not supported (this library reads version {FormatVersion}).");
+                        manifestProblem = $"entry '{ManifestEntry}' lists no components";
                     }
                     var env = new MLContextEnvironment(context, "TrainabilityModel");
-                    foreach (var component in manifest.Components)
+                    long weights = 0;
+                    foreach (var component in components)
                     {
-                        staged.Add((component.Contract ?? "", ReadComponent(zip, component, path, env)));
+                        staged.Add((component.Contract ?? "", ReadComponent(zip, component, path, env, ref weights)));
                     }
                 }
             }
@@ -276,19 +286,23 @@ public static class TrainabilityModel
                 }
                 try
                 {
+                    // The stream already checked, not the path again: the file cannot be swapped in between.
                     source.Position = 0;
-                    ITransformer loaded = context.Model.Load(source, out inputSchema);
-                    return WithTypedComponents(context, loaded, new Queue<object>(staged.Select(s => s.State)));
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // ML.NET wraps a mapping factory's failure in reflection exceptions, several deep: report the root cause.
-                    Exception inner = ex;
-                    while (inner is TargetInvocationException or InvalidOperationException && inner.InnerException is { } ie)
+                    ITransformer model = context.Model.Load(source, out inputSchema);
+                    if (StagedArtifacts.Count > 0)
                     {
-                        inner = ie;
+                        (model as IDisposable)?.Dispose();
+                        throw Bad(path, $"entry '{ManifestEntry}' lists {StagedArtifacts.Count} component(s) more than the model holds.");
                     }
-                    throw Bad(path, $"ML.NET could not load the model: {inner.Message}", ex);
+                    return WithTypedComponents(context, model, new Queue<object>(staged.Select(s => s.State)));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException and not InvalidDataException)
+                {
+                    // ML.NET wraps a mapping factory's failure in reflection exceptions; report the root cause.
+                    string cause = RootCause(ex).Message;
+                    throw Bad(path, manifestProblem is null
+                        ? $"ML.NET could not load the model: {cause}"
+                        : $"{manifestProblem}, and ML.NET could not load the model without it: {cause}", ex);
                 }
                 finally
                 {
@@ -306,7 +320,76 @@ public static class TrainabilityModel
         }
     }
 
-    private static object ReadComponent(ZipArchive zip, ComponentEntry component, string path, MLContextEnvironment env)
+    /// <summary>The innermost exception, through ML.NET's and reflection's wrappers.</summary>
+    internal static Exception RootCause(Exception ex)
+    {
+        Exception e = ex;
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e;
+    }
+
+    /// <summary>
+    /// The model must be a regular file: a pipe or a device (an endless stream of zeros) reports no size, and a
+    /// non-seekable stream would be copied into memory whole by <see cref="ZipArchive"/>.
+    /// </summary>
+    private static FileStream OpenRegularFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Length == 0)
+        {
+            throw Bad(path, "empty, or not a regular file (a pipe or a device).");
+        }
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw Bad(path, $"cannot be read: {ex.Message}", ex);
+        }
+        if (!file.CanSeek || file.Length != info.Length)
+        {
+            file.Dispose();
+            throw Bad(path, "not a regular file (a pipe or a device).");
+        }
+        return file;
+    }
+
+    /// <summary>The manifest's format and version, and its components: no null list or entry, every entry listed at most once.</summary>
+    private static List<ComponentEntry> CheckManifest(Manifest manifest, string path)
+    {
+        if (manifest.Format != FormatName)
+        {
+            throw Bad(path, $"entry '{ManifestEntry}' names format '{manifest.Format}', expected '{FormatName}'.");
+        }
+        if (manifest.Version != FormatVersion)
+        {
+            throw Bad(path, $"model format version {manifest.Version} is not supported (this library reads version {FormatVersion}).");
+        }
+        List<ComponentEntry?> components = manifest.Components
+            ?? throw Bad(path, $"entry '{ManifestEntry}' has no 'components' list (null).");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<ComponentEntry>(components.Count);
+        for (int i = 0; i < components.Count; i++)
+        {
+            ComponentEntry component = components[i] ?? throw Bad(path, $"entry '{ManifestEntry}': component {i} is null.");
+            foreach (string? name in new[] { component.Descriptor, component.State })
+            {
+                if (name is not null && !seen.Add(name))
+                {
+                    throw Bad(path, $"entry '{ManifestEntry}' lists entry '{name}' more than once (component {i}); each component may appear once.");
+                }
+            }
+            result.Add(component);
+        }
+        return result;
+    }
+
+    private static object ReadComponent(ZipArchive zip, ComponentEntry component, string path, MLContextEnvironment env, ref long totalWeights)
     {
         string descriptorName = component.Descriptor ?? throw Bad(path, "a component in the manifest has no descriptor entry.");
         string stateName = component.State ?? throw Bad(path, "a component in the manifest has no state entry.");
@@ -322,19 +405,25 @@ public static class TrainabilityModel
                     throw Bad(path, $"probe descriptor version {descriptor.Version} in '{descriptorName}' is not supported (expected 1).");
                 }
                 // The weights' size follows from the architecture: refuse more than it can need before reading them.
-                long parameters = 0;
                 int[] sizes = descriptor.LayerSizes ?? throw Bad(path, $"'{descriptorName}' has no layer sizes.");
-                for (int i = 0; i + 1 < sizes.Length; i++)
+                if (sizes.Length < 3 || sizes.Length - 1 > ProbeModel.MaxLoadedLayers || sizes.Any(n => n < 1) || descriptor.InputSize != sizes[0])
                 {
-                    parameters += 2L * (((long)sizes[i] * sizes[i + 1]) + sizes[i] + sizes[i + 1]);
+                    throw Bad(path, $"'{descriptorName}' declares {sizes.Length} layer sizes and input size {descriptor.InputSize}; a probe has 3 to {ProbeModel.MaxLoadedLayers + 1} sizes of at least 1, the first being the input size.");
                 }
-                long cap = Math.Min(MaxWeightsBytes, (parameters * 4) + (64L * 1024) + (sizes.Length * 4096L));
+                long parameters = ProbeModel.ParameterBytes(sizes) is long p && p <= MaxWeightsBytes ? p
+                    : throw Bad(path, $"'{descriptorName}' declares an architecture whose weights exceed the limit of {MaxWeightsBytes} bytes.");
+                if (parameters > MaxTotalWeightsBytes - totalWeights)
+                {
+                    throw Bad(path, $"the probes' declared weights exceed the limit of {MaxTotalWeightsBytes} bytes for one model file (at '{descriptorName}').");
+                }
+                totalWeights += parameters;
+                long cap = Math.Min(MaxWeightsBytes, parameters + (64L * 1024) + (sizes.Length * 4096L));
                 byte[] weights = ReadCapped(stateEntry, cap, path);
                 ProbeModel model;
                 try
                 {
                     using var stream = new MemoryStream(weights, writable: false);
-                    model = ProbeModel.Load(stream, env.ResolveDevice(null));
+                    model = ProbeModel.LoadChecked(stream, env.ResolveDevice(null), customActivation: null, expectedLayerSizes: sizes);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -519,7 +608,7 @@ public static class TrainabilityModel
 
         public int Version { get; set; }
 
-        public List<ComponentEntry> Components { get; set; } = [];
+        public List<ComponentEntry?>? Components { get; set; } = [];
     }
 
     private sealed class ComponentEntry

@@ -337,8 +337,10 @@ public sealed class CascadeTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(indices), $"Every index must be in 0..{data.Count - 1}.");
         }
         int d = data.FeatureSize;
+        // A mini-batch larger than the data is the whole data, every epoch: clamp it, so that no size below overflows.
+        batchSize = Math.Min(batchSize, Math.Max(1, indices.Length));
         int perEpoch = (indices.Length + batchSize - 1) / batchSize;
-        int total = perEpoch * epochs;
+        int total = (int)Math.Min(int.MaxValue, (long)perEpoch * epochs);
         int chunk = ChunkBatches(batchSize);
         var buffer = new float[(long)chunk * batchSize * d];
         var sizes = new List<int>(chunk);

@@ -23,6 +23,12 @@ public sealed class ProbeModel : IDisposable
     /// <summary>The version of the saved format.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>Largest model accepted by <see cref="Load(Stream, DeviceKind, Activation?)"/>: the float32 weights of the network and its decoders together (1 GiB).</summary>
+    public const long MaxModelBytes = 1L << 30;
+
+    /// <summary>Most linear layers a loaded model may have.</summary>
+    public const int MaxLoadedLayers = 100_000;
+
     // Distinct streams of the private generator per purpose, so that e.g. changing the epochs keeps the test sample.
     internal const ulong TrainSubsetStream = 0x9E3779B97F4A7C15UL;
     internal const ulong ShuffleStream = 0xBF58476D1CE4E5B9UL;
@@ -331,8 +337,19 @@ public sealed class ProbeModel : IDisposable
     /// <param name="stream">The stream, positioned at the model; it stays open.</param>
     /// <param name="device">Device to load onto (default <see cref="DeviceKind.Auto"/>).</param>
     /// <param name="customActivation">The activation to use when the model was trained with a custom (non built-in) one of that name.</param>
-    /// <exception cref="InvalidDataException">The stream does not hold a probe model of a supported version.</exception>
-    public static ProbeModel Load(Stream stream, DeviceKind device = DeviceKind.Auto, Activation? customActivation = null)
+    /// <remarks>
+    /// Every size in the model's descriptor is checked before any tensor is allocated: the weights of its layer sizes
+    /// must fit <see cref="MaxModelBytes"/> and, on a seekable stream, the bytes that follow the descriptor.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The stream does not hold a probe model of a supported version, or its descriptor is inconsistent.</exception>
+    public static ProbeModel Load(Stream stream, DeviceKind device = DeviceKind.Auto, Activation? customActivation = null) =>
+        LoadChecked(stream, device, customActivation, expectedLayerSizes: null);
+
+    /// <summary>
+    /// Like <see cref="Load(Stream, DeviceKind, Activation?)"/>; when <paramref name="expectedLayerSizes"/> is given (the
+    /// architecture an outer descriptor declares), the model's own layer sizes must equal it before anything is built.
+    /// </summary>
+    internal static ProbeModel LoadChecked(Stream stream, DeviceKind device, Activation? customActivation, IReadOnlyList<int>? expectedLayerSizes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
@@ -360,15 +377,26 @@ public sealed class ProbeModel : IDisposable
         {
             throw new InvalidDataException($"The probe model's descriptor is not valid JSON: {ex.Message}", ex);
         }
-        Activation activation = customActivation is not null && customActivation.Name == descriptor.Activation
-            ? customActivation
-            : Activation.Parse(descriptor.Activation);
+        int[] sizes = CheckDescriptor(descriptor, expectedLayerSizes, stream);
+        Activation activation;
+        NetworkWidth width;
+        try
+        {
+            activation = customActivation is not null && customActivation.Name == descriptor.Activation
+                ? customActivation
+                : Activation.Parse(descriptor.Activation);
+            width = NetworkWidth.Parse(descriptor.Width);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"The probe model's descriptor is invalid: {ex.Message}", ex);
+        }
         var options = new ProbeOptions
         {
             SigmaW2 = descriptor.SigmaW2,
             SigmaB2 = descriptor.SigmaB2,
             Depth = descriptor.Depth,
-            Width = NetworkWidth.Parse(descriptor.Width),
+            Width = width,
             Activation = activation,
             Seed = descriptor.Seed,
             TrainSamples = descriptor.TrainSamples,
@@ -381,11 +409,6 @@ public sealed class ProbeModel : IDisposable
             ExcludedLastLayers = descriptor.ExcludedLastLayers,
             Device = device,
         };
-        int[] sizes = descriptor.LayerSizes ?? throw new InvalidDataException("The probe model's descriptor has no layer sizes.");
-        if (sizes.Length < 3 || descriptor.TanhOutputs is null || descriptor.TanhOutputs.Length != sizes.Length - 1 || descriptor.Info is null)
-        {
-            throw new InvalidDataException("The probe model's descriptor is inconsistent (layer sizes, decoder outputs or image info).");
-        }
         Device target = TorchRuntime.ResolveDevice(device);
         var spec = options.ToNetworkSpec(sizes[0], sizes[^1]) with { Width = NetworkWidth.Explicit(sizes), Depth = sizes.Length - 1 };
         DeepNetwork? network = null;
@@ -393,10 +416,10 @@ public sealed class ProbeModel : IDisposable
         try
         {
             network = DeepNetwork.Create(spec, target);
-            cascade = new Cascade(sizes, descriptor.TanhOutputs, descriptor.Seed, target);
+            cascade = new Cascade(sizes, descriptor.TanhOutputs!, descriptor.Seed, target);
             network.load(reader, strict: true);
             cascade.load(reader, strict: true);
-            return new ProbeModel(network, cascade, options, target, descriptor.Info with { TrainSeconds = descriptor.Info.TrainSeconds });
+            return new ProbeModel(network, cascade, options, target, descriptor.Info!);
         }
         catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidOperationException)
         {
@@ -405,6 +428,79 @@ public sealed class ProbeModel : IDisposable
             throw new InvalidDataException($"The probe model's weights could not be read: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Bytes of float32 parameters of a network with <paramref name="sizes"/> and its decoders (a weight and a bias per
+    /// layer each way); null when that overflows a long.
+    /// </summary>
+    internal static long? ParameterBytes(IReadOnlyList<int> sizes)
+    {
+        try
+        {
+            long values = 0;
+            for (int i = 0; i + 1 < sizes.Count; i++)
+            {
+                values = checked(values + (2L * sizes[i] * sizes[i + 1]) + sizes[i] + sizes[i + 1]);
+            }
+            return checked(values * sizeof(float));
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Checks every field that decides an allocation or an array length, before anything is built; returns the layer sizes.</summary>
+    private static int[] CheckDescriptor(ModelDescriptor descriptor, IReadOnlyList<int>? expected, Stream stream)
+    {
+        if (descriptor.Format != FormatName || descriptor.Version != FormatVersion)
+        {
+            throw new InvalidDataException(
+                $"The probe model's descriptor names format '{Truncate(descriptor.Format ?? "")}' version {descriptor.Version}; this library reads '{FormatName}' version {FormatVersion}.");
+        }
+        int[] sizes = descriptor.LayerSizes ?? throw new InvalidDataException("The probe model's descriptor has no layer sizes.");
+        if (sizes.Length < 3 || sizes.Length - 1 > MaxLoadedLayers || sizes.Any(n => n < 1))
+        {
+            throw new InvalidDataException(
+                $"The probe model's descriptor has {sizes.Length} layer sizes{(sizes.Any(n => n < 1) ? ", some below 1" : "")}; a model has 3 to {MaxLoadedLayers + 1} sizes of at least 1.");
+        }
+        if (expected is not null && !sizes.AsSpan().SequenceEqual(expected.ToArray()))
+        {
+            throw new InvalidDataException(
+                $"The probe model's own layer sizes [{Describe(sizes)}] differ from the architecture declared outside it [{Describe(expected)}].");
+        }
+        if (descriptor.TanhOutputs is null || descriptor.TanhOutputs.Length != sizes.Length - 1)
+        {
+            throw new InvalidDataException($"The probe model's descriptor needs one decoder output flag per layer ({sizes.Length - 1}).");
+        }
+        if (descriptor.Info is not { } info || info.Channels < 1 || info.Height < 1 || info.Width < 1
+            || (long)info.Channels * info.Height * info.Width != sizes[0])
+        {
+            throw new InvalidDataException($"The probe model's image shape does not match its input size {sizes[0]}.");
+        }
+        int layers = sizes.Length - 1;
+        if (descriptor.ExcludedLastLayers < 0 || descriptor.ExcludedLastLayers >= layers
+            || descriptor.EntropySamples < 0 || descriptor.ReconstructionImages < 0 || descriptor.ReconstructionImages > descriptor.EntropySamples)
+        {
+            throw new InvalidDataException(
+                $"The probe model's descriptor is inconsistent: excluded last layers {descriptor.ExcludedLastLayers} of {layers}, entropy samples {descriptor.EntropySamples}, reconstruction images {descriptor.ReconstructionImages}.");
+        }
+        long? bytes = ParameterBytes(sizes);
+        if (bytes is not long need || need > MaxModelBytes)
+        {
+            throw new InvalidDataException(
+                $"The probe model's layer sizes [{Describe(sizes)}] need {(bytes is long b ? $"{b} bytes" : "more than 2^63 bytes")} of weights, over the limit of {MaxModelBytes} bytes.");
+        }
+        if (stream.CanSeek && stream.Length - stream.Position < need)
+        {
+            throw new InvalidDataException(
+                $"The probe model's layer sizes [{Describe(sizes)}] need {need} bytes of weights but only {stream.Length - stream.Position} bytes follow the descriptor.");
+        }
+        return sizes;
+    }
+
+    private static string Describe(IReadOnlyList<int> sizes) =>
+        sizes.Count <= 8 ? string.Join(", ", sizes) : $"{string.Join(", ", sizes.Take(4))}, … ({sizes.Count} sizes) …, {sizes[^1]}";
 
     /// <summary>Frees the network and the decoders.</summary>
     public void Dispose()

@@ -58,6 +58,13 @@ public sealed record ProbeOptions
     /// <summary>Compute device; default <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
+    /// <summary>
+    /// Memory budget in bytes: <see cref="Validate"/> refuses a configuration whose estimated memory (network, decoders
+    /// with their Adam state, and the largest working set of training or evaluation) exceeds it. Null (default): the
+    /// lower of the available memory and the cgroup limit (<see cref="MemoryBudget.Default"/>).
+    /// </summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>TorchSharp intra-op threads; null keeps TorchSharp's setting. The setting is process-wide and stays in effect after the probe.</summary>
     public int? Threads { get; init; }
 
@@ -100,6 +107,7 @@ public sealed record ProbeOptions
             throw new ArgumentException($"Dataset '{train.Name}' ({train.Split}) is empty.", nameof(train));
         }
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
+        ProbeMemoryEstimate.Check(sizes, Math.Min(TrainSamples ?? train.Count, train.Count), this);
         if (EntropySamples < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(EntropySamples), $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");

@@ -46,14 +46,13 @@ public static class PlotPng
 
     /// <summary>Renders <paramref name="model"/> to a PNG file (created or overwritten).</summary>
     /// <param name="model">The plot.</param>
-    /// <param name="path">Destination file.</param>
+    /// <param name="path">Destination file (created or replaced atomically).</param>
     /// <param name="width">Width in pixels (1..<see cref="MaxSize"/>).</param>
     /// <param name="height">Height in pixels (1..<see cref="MaxSize"/>).</param>
     public static void Write(PlotModel model, string path, int width, int height)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var file = File.Create(path);
-        Write(model, file, width, height);
+        Sweep.DurableFile.Replace(path, file => Write(model, file, width, height));
     }
 
     /// <summary>Renders <paramref name="model"/> and returns the PNG bytes.</summary>

@@ -50,14 +50,13 @@ public static class ReconstructionGrid
     }
 
     /// <summary>Writes the reconstructions of a probe as a PNG file.</summary>
-    /// <param name="path">Destination file (created or overwritten).</param>
+    /// <param name="path">Destination file (created or replaced atomically: a crash leaves the old file or the whole new one).</param>
     /// <param name="reconstructions">The probe's kept reconstructions.</param>
     /// <param name="options">Layout; default <see cref="GridOptions"/>.</param>
     public static void Write(string path, ProbeReconstructions reconstructions, GridOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var file = File.Create(path);
-        Write(file, reconstructions, options);
+        Sweep.DurableFile.Replace(path, file => Write(file, reconstructions, options));
     }
 
     /// <summary>Writes one row of images (e.g. the ideal input of each class) as a PNG.</summary>

@@ -83,13 +83,13 @@ public static class ReportHtml
         return html.ToString();
     }
 
-    /// <summary>Renders the page into a file (UTF-8, created or overwritten).</summary>
+    /// <summary>Renders the page into a file (UTF-8, created or replaced atomically).</summary>
     /// <param name="document">The content.</param>
     /// <param name="path">Destination file.</param>
     public static void Write(ReportDocument document, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        File.WriteAllText(path, Render(document), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        Sweep.DurableFile.Replace(path, Render(document));
     }
 
     private static void AppendTable(StringBuilder html, ReportTable table)

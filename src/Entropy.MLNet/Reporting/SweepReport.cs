@@ -25,6 +25,7 @@ public static class SweepReport
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">No settings.json there.</exception>
     /// <exception cref="InvalidDataException">A corrupt results file, or no finished configuration to report.</exception>
+    /// <exception cref="ResultsDirectoryBusyException">Another writer (a running sweep) holds the directory.</exception>
     public static SweepReportFiles Write(string directory, int? scoreDepth = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -32,7 +33,12 @@ public static class SweepReport
         {
             throw new DirectoryNotFoundException($"{directory}: no such directory; give a sweep results directory (the --out of entropy sweep).");
         }
-        return Write(SweepResults.Load(directory), scoreDepth);
+        if (!File.Exists(Path.Combine(directory, SweepSettings.FileName)))
+        {
+            _ = SweepSettings.Load(directory); // not a results directory: its error, before a lock file is created there
+        }
+        using var writer = ResultsDirectoryLock.Acquire(directory, "entropy report");
+        return WriteLocked(SweepResults.Load(directory), scoreDepth);
     }
 
     /// <summary>Writes the PNGs and report.html of already loaded results into <see cref="SweepResults.Directory"/>.</summary>
@@ -41,9 +47,16 @@ public static class SweepReport
     /// <returns>The files written.</returns>
     /// <exception cref="InvalidDataException">No finished configuration to report.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scoreDepth"/> is below 1.</exception>
+    /// <exception cref="ResultsDirectoryBusyException">Another writer (a running sweep) holds the directory.</exception>
     public static SweepReportFiles Write(SweepResults results, int? scoreDepth = null)
     {
         ArgumentNullException.ThrowIfNull(results);
+        using var writer = ResultsDirectoryLock.Acquire(results.Directory, "entropy report");
+        return WriteLocked(results, scoreDepth);
+    }
+
+    private static SweepReportFiles WriteLocked(SweepResults results, int? scoreDepth)
+    {
         int depth = scoreDepth ?? DefaultScoreDepth(results.Settings.MaxDepth);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1, nameof(scoreDepth));
         if (results.Records.Count == 0)
@@ -73,7 +86,8 @@ public static class SweepReport
             {
                 string name = SweepRunner.ReconstructionFileName(column.SigmaW2, panel.SigmaB2);
                 string path = Path.Combine(results.Directory, ReconstructionFolder, name);
-                if (File.Exists(path))
+                // A zero-byte picture is what kill -9 left before pictures were written atomically: leave it out.
+                if (File.Exists(path) && new FileInfo(path).Length > 0)
                 {
                     images.Add(new ReportImage(
                         string.Create(CultureInfo.InvariantCulture, $"Reconstructions at σ_w² = {column.SigmaW2:0.###}, σ_b² = {panel.SigmaB2:0.#####}: rows are test images, columns the input and its reconstruction from layer 1, 2, …"),
@@ -187,7 +201,7 @@ public static class SweepReport
     private static ReportImage Save(string directory, string fileName, byte[] png, List<string> written, string caption)
     {
         string path = Path.Combine(directory, fileName);
-        File.WriteAllBytes(path, png);
+        DurableFile.Replace(path, file => file.Write(png));
         written.Add(path);
         return new ReportImage(caption, fileName, png);
     }

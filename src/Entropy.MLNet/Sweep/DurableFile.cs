@@ -16,15 +16,29 @@ internal static class DurableFile
     }
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> atomically (temp file, fsync, rename).</summary>
-    public static void Replace(string path, string text)
+    public static void Replace(string path, string text) => Replace(path, stream => stream.Write(Utf8.GetBytes(text)));
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="write"/> writes, atomically: into a temp file in the same
+    /// directory, fsynced, then renamed over the target, so that a crash leaves the old file or the new one, never a part.
+    /// </summary>
+    public static void Replace(string path, Action<Stream> write)
     {
         string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            stream.Write(Utf8.GetBytes(text));
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>Cuts <paramref name="path"/> to its first <paramref name="length"/> bytes and flushes.</summary>

@@ -31,12 +31,18 @@ internal static class SweepCsv
     /// at the end are allowed). A last line without '\n' (a write cut short by a crash) is reported in
     /// <see cref="Table.TruncatedTail"/> and left out. A missing or empty file reads as no rows.
     /// </summary>
-    /// <exception cref="InvalidDataException">Another header, or a row with fewer fields than the header.</exception>
-    public static Table Read(string path, IReadOnlyList<string> expectedHeader)
+    /// <exception cref="InvalidDataException">Larger than <paramref name="maxBytes"/> (refused before reading), another header, or a row with fewer fields than the header.</exception>
+    public static Table Read(string path, IReadOnlyList<string> expectedHeader, long maxBytes)
     {
         if (!File.Exists(path))
         {
             return new Table(path, [.. expectedHeader], [], false, 0);
+        }
+        long length = new FileInfo(path).Length;
+        if (length > maxBytes)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {length} bytes, more than the {maxBytes} bytes this sweep's rows can fill; it does not belong to this sweep (or was damaged)."));
         }
         byte[] bytes = File.ReadAllBytes(path);
         int lastNewline = Array.LastIndexOf(bytes, (byte)'\n');

@@ -23,7 +23,8 @@ public static class SweepMerger
     /// <summary>Merges <paramref name="inputs"/> into <paramref name="outputDirectory"/> (created; must not already hold results).</summary>
     /// <exception cref="ArgumentException">No inputs, inputs of different sweeps (naming the directories and what differs), a configuration in two inputs, or an output directory that already holds results.</exception>
     /// <exception cref="FileNotFoundException">An input has no settings.json.</exception>
-    /// <exception cref="InvalidDataException">An input's files are corrupt.</exception>
+    /// <exception cref="InvalidDataException">An input's files are corrupt, or a finished configuration's curve is missing.</exception>
+    /// <exception cref="ResultsDirectoryBusyException">Another writer holds the output directory.</exception>
     public static SweepMergeSummary Merge(IReadOnlyList<string> inputs, string outputDirectory)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -60,6 +61,10 @@ public static class SweepMerger
         foreach (var (dir, settings) in loaded)
         {
             SweepResults.Contents contents = SweepResults.ReadContents(dir, settings);
+            if (contents.IncompleteCurves.Count > 0)
+            {
+                throw new InvalidDataException($"{contents.CurvesTable.Path}: {contents.IncompleteCurves.Count} finished configuration(s) have no complete curve; run that shard's sweep into '{dir}' again to recompute them, then merge.");
+            }
             for (int i = 0; i < contents.Records.Count; i++)
             {
                 SweepRecord record = contents.Records[i];
@@ -83,11 +88,13 @@ public static class SweepMerger
             timings.AddRange(contents.Timings.Select(t => t.ToCsv()));
         }
 
+        Directory.CreateDirectory(outputDirectory);
+        // Locked before the check, so that a sweep writing there (even one that has not written its settings yet) is seen.
+        using var writer = ResultsDirectoryLock.Acquire(outputDirectory, "entropy merge");
         if (File.Exists(Path.Combine(outputDirectory, SweepSettings.FileName)) || File.Exists(Path.Combine(outputDirectory, SweepRecord.FileName)))
         {
             throw new ArgumentException($"The output directory '{outputDirectory}' already holds results; merge into a new directory.", nameof(outputDirectory));
         }
-        Directory.CreateDirectory(outputDirectory);
         var order = merged.Grid().Select(c => (c.SigmaW2, c.SigmaB2)).Where(records.ContainsKey).ToList();
         if (merged.GroundTruth is not null)
         {
@@ -129,7 +136,11 @@ public static class SweepMerger
             Directory.CreateDirectory(target);
             foreach (string file in Directory.EnumerateFiles(recon, "*.png"))
             {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+                DurableFile.Replace(Path.Combine(target, Path.GetFileName(file)), copy =>
+                {
+                    using var source = File.OpenRead(file);
+                    source.CopyTo(copy);
+                });
             }
         }
     }

@@ -18,6 +18,12 @@ namespace Entropy.MLNet.Sweep;
 /// skipped, and because each configuration's seed depends only on the sweep seed and the configuration
 /// (<see cref="SweepSeeds"/>), the files end up byte-identical to an uninterrupted run's. Different settings are refused.
 /// </para>
+/// <para>
+/// A resume also repairs what a crash or a hand cannot be allowed to lose silently: a finished configuration whose curve
+/// is missing or incomplete (curves.csv deleted or cut) and, when pictures are on, a missing or empty reconstruction
+/// picture are recomputed from the configuration's seed. Pictures are written atomically before the configuration's
+/// rows. One writer at a time: the directory is locked (<see cref="ResultsDirectoryLock"/>) for the whole run.
+/// </para>
 /// </summary>
 public static class SweepRunner
 {
@@ -32,6 +38,7 @@ public static class SweepRunner
     /// <exception cref="ArgumentException">Invalid settings, or the directory holds a different sweep (the message names what differs).</exception>
     /// <exception cref="InvalidDataException">A results file is corrupt beyond a truncated last line (the message names the file and line).</exception>
     /// <exception cref="IOException">The directory cannot be created or written.</exception>
+    /// <exception cref="ResultsDirectoryBusyException">Another writer holds the directory (the message names it).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static SweepRunSummary Run(SweepSettings settings, ImageDataset train, ImageDataset test, string outputDirectory,
         SweepRunOptions? options = null, IProgress<SweepProgress>? progress = null, CancellationToken ct = default)
@@ -49,8 +56,14 @@ public static class SweepRunner
         ToProbeOptions(settings, settings.Grid()[0], width, activation, options).Validate(train, test);
 
         var recovered = new List<string>();
+        using ResultsDirectoryLock writer = Lock(outputDirectory);
         SweepResults.Contents contents = Prepare(settings, outputDirectory, recovered);
         var done = contents.Records.Select(r => (r.SigmaW2, r.SigmaB2)).ToHashSet();
+        var curveMissing = contents.IncompleteCurves.ToHashSet();
+        if (curveMissing.Count > 0)
+        {
+            recovered.Add($"{SweepCurvePoint.FileName}: the curve of {curveMissing.Count} finished configuration(s) was missing or incomplete; recomputed");
+        }
         IReadOnlyList<SweepConfiguration> configurations = settings.ShardConfigurations();
         int resumed = configurations.Count(c => done.Contains((c.SigmaW2, c.SigmaB2)));
         int completed = resumed;
@@ -63,6 +76,7 @@ public static class SweepRunner
         {
             if (done.Contains((config.SigmaW2, config.SigmaB2)))
             {
+                RepairFinished(settings, config, contents, curveMissing.Contains((config.SigmaW2, config.SigmaB2)), train, test, width, activation, options, outputDirectory, recovered, ct);
                 continue;
             }
             ct.ThrowIfCancellationRequested();
@@ -86,7 +100,9 @@ public static class SweepRunner
             }
 
             SweepRecord record = ToRecord(settings, config, probe, gtDepth, gtAccuracy);
-            // Order matters for crash safety: a configuration counts as done only once its results row is on disk.
+            // Order matters for crash safety: a configuration counts as done only once its results row is on disk,
+            // and by then its picture is whole.
+            WriteReconstructions(outputDirectory, config, probe);
             if (truthRows.Count > 0)
             {
                 DurableFile.Append(Path.Combine(outputDirectory, GroundTruthRecord.FileName), string.Concat(truthRows.Select(r => r.ToCsv() + "\n")));
@@ -102,7 +118,6 @@ public static class SweepRunner
                 Threads = probe.Threads,
                 Machine = machine,
             }.ToCsv() + "\n");
-            WriteReconstructions(outputDirectory, config, probe);
             records.Add(record);
             completed++;
             ran++;
@@ -208,17 +223,58 @@ public static class SweepRunner
         return (search.MaxTrainableDepth, results[reported].BestTestAccuracy);
     }
 
-    private static SweepResults.Contents Prepare(SweepSettings settings, string directory, List<string> recovered)
+    /// <summary>Creates the directory and takes its lock.</summary>
+    private static ResultsDirectoryLock Lock(string directory)
     {
-        string settingsPath = Path.Combine(directory, SweepSettings.FileName);
         try
         {
             Directory.CreateDirectory(directory);
+            return ResultsDirectoryLock.Acquire(directory, "entropy sweep");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is (IOException and not ResultsDirectoryBusyException) or UnauthorizedAccessException)
         {
             throw new IOException($"Cannot create the results directory '{directory}': {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Recomputes what a finished configuration lost: its curve (rows dropped by <see cref="Prepare"/>) or its picture
+    /// (missing or empty while this run writes pictures into an existing recon/; a directory swept without pictures is
+    /// not probed again for them). The probe runs again with the configuration's seed.
+    /// </summary>
+    private static void RepairFinished(SweepSettings settings, SweepConfiguration config, SweepResults.Contents contents, bool curveMissing,
+        ImageDataset train, ImageDataset test, NetworkWidth width, Activation activation, SweepRunOptions options, string directory,
+        List<string> recovered, CancellationToken ct)
+    {
+        string picture = Path.Combine(directory, SweepReport.ReconstructionFolder, ReconstructionFileName(config.SigmaW2, config.SigmaB2));
+        bool pictureMissing = options.ReconstructionImages > 0 && Directory.Exists(Path.GetDirectoryName(picture))
+            && (!File.Exists(picture) || new FileInfo(picture).Length == 0);
+        if (!curveMissing && !pictureMissing)
+        {
+            return;
+        }
+        ct.ThrowIfCancellationRequested();
+        ProbeResult probe = ReconstructionProbe.Run(train, test, ToProbeOptions(settings, config, width, activation, options), null, ct);
+        WriteReconstructions(directory, config, probe);
+        if (pictureMissing)
+        {
+            recovered.Add($"{SweepReport.ReconstructionFolder}/{Path.GetFileName(picture)}: was missing or empty; redrawn");
+        }
+        if (curveMissing)
+        {
+            DurableFile.Append(Path.Combine(directory, SweepCurvePoint.FileName), string.Concat(SweepCurvePoint.FromProbe(probe).Select(p => p.ToCsv() + "\n")));
+            SweepRecord record = contents.Records.First(r => r.SigmaW2 == config.SigmaW2 && r.SigmaB2 == config.SigmaB2);
+            if (record.Cutoff != probe.Cutoff)
+            {
+                recovered.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{SweepCurvePoint.FileName}: the recomputed curve of σ_w² = {SweepCsv.Format(config.SigmaW2)}, σ_b² = {SweepCsv.Format(config.SigmaB2)} has cutoff {probe.Cutoff}, {SweepRecord.FileName} says {record.Cutoff} (another device or thread count?)"));
+            }
+        }
+    }
+
+    private static SweepResults.Contents Prepare(SweepSettings settings, string directory, List<string> recovered)
+    {
+        string settingsPath = Path.Combine(directory, SweepSettings.FileName);
         try
         {
             if (File.Exists(settingsPath))

@@ -68,6 +68,12 @@ public sealed record GroundTruthOptions
     /// <summary>TorchSharp intra-op threads during training; null keeps the current setting.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Memory budget in bytes: <see cref="Validate"/> refuses a configuration whose estimated memory exceeds it. Null
+    /// (default): the lower of the available memory and the cgroup limit (<see cref="MemoryBudget.Default"/>).
+    /// </summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>The network specification for a dataset's input size and classes (the probe's rules, plus the head).</summary>
     public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
     {
@@ -100,7 +106,7 @@ public sealed record GroundTruthOptions
         {
             throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
         }
-        NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
+        int[] sizes = NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
         if (!(Threshold > 0 && Threshold <= 1))
         {
@@ -126,5 +132,32 @@ public sealed record GroundTruthOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
         }
+        CheckMemory(sizes, Math.Min(TrainSamples ?? train.Count, train.Count), TestSamples ?? test.Count);
+    }
+
+    /// <summary>
+    /// Refuses a configuration whose estimated memory exceeds <see cref="MaxMemoryBytes"/>: the network's parameters with
+    /// their gradients and two optimiser moments, the training and test images as tensors, and a batch's layer outputs
+    /// with their gradients (doubles, so that absurd sizes cannot overflow).
+    /// </summary>
+    private void CheckMemory(int[] sizes, int trainCount, int testCount)
+    {
+        double parameters = 0, values = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            parameters += ((double)sizes[i] * sizes[i + 1]) + sizes[i + 1];
+        }
+        foreach (int n in sizes)
+        {
+            values += n;
+        }
+        double network = parameters * 4 * sizeof(float);
+        double data = ((double)trainCount + testCount) * sizes[0] * sizeof(float);
+        double batch = Math.Max(1, Math.Min(BatchSize, trainCount));
+        double work = Math.Max(batch, Math.Min(testCount, 1024)) * values * sizeof(float) * 3;
+        string breakdown = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"network with gradients and optimiser state {MemoryBudget.Format(network)}, images {MemoryBudget.Format(data)}, working set {MemoryBudget.Format(work)}");
+        MemoryBudget.Check(network + data + work, MaxMemoryBytes,
+            $"Training a network of depth {Depth}, width {Width} ({sizes.Length} layer sizes up to {sizes.Max()}) at batch size {BatchSize}", breakdown);
     }
 }

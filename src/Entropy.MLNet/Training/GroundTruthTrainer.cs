@@ -59,7 +59,9 @@ public static class GroundTruthTrainer
         var trainAccuracy = new List<double>();
         var trainLoss = new List<double>();
         int n = subset.Length;
-        int batches = (n + options.BatchSize - 1) / options.BatchSize;
+        // A batch larger than the data is the whole data: clamp it, so that the batch arithmetic cannot overflow.
+        int batchSize = Math.Min(options.BatchSize, n);
+        int batches = (n + batchSize - 1) / batchSize;
         bool trainable = false;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -70,8 +72,8 @@ public static class GroundTruthTrainer
             for (int b = 0; b < batches; b++)
             {
                 ct.ThrowIfCancellationRequested();
-                int start = b * options.BatchSize;
-                int size = Math.Min(options.BatchSize, n - start);
+                int start = b * batchSize;
+                int size = Math.Min(batchSize, n - start);
                 using (var scope = NewDisposeScope())
                 {
                     Tensor idx = order.narrow(0, start, size);

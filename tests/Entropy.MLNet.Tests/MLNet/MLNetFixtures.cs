@@ -38,6 +38,22 @@ internal static class MLNetFixtures
         string inputPath = Path.Combine(dir, "host-input.json");
         string outputPath = Path.Combine(dir, "host-output.json");
         File.WriteAllText(inputPath, JsonSerializer.Serialize(input));
+        var (exitCode, stderr) = StartHost(mode, model, inputPath, outputPath);
+        Assert.AreEqual(0, exitCode, "model host failed: " + stderr);
+        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(outputPath))!;
+    }
+
+    /// <summary>Only loads <paramref name="model"/> in a child process; returns its exit code and what it measured.</summary>
+    public static (int ExitCode, LoadReport Report) RunHostLoad(string model, string dir)
+    {
+        string outputPath = Path.Combine(dir, $"host-load-{Guid.NewGuid():N}.json");
+        var (exitCode, stderr) = StartHost("load", model, "-", outputPath);
+        Assert.IsTrue(File.Exists(outputPath), $"model host wrote no report (exit code {exitCode}): {stderr}");
+        return (exitCode, JsonSerializer.Deserialize<LoadReport>(File.ReadAllText(outputPath))!);
+    }
+
+    private static (int ExitCode, string Stderr) StartHost(string mode, string model, string inputPath, string outputPath)
+    {
         string hostDll = typeof(ModelHostProgram).Assembly.Location;
         string baseName = Path.Combine(Path.GetDirectoryName(hostDll)!, Path.GetFileNameWithoutExtension(hostDll));
         // The host's own runtimeconfig/deps come along with the project reference; fall back to the test host's.
@@ -50,15 +66,15 @@ internal static class MLNetFixtures
             start.ArgumentList.Add(a);
         }
         using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         string stderr = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
+        stdout.Wait();
         if (!process.WaitForExit(60_000))
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail("The model host did not finish within 60 s.");
         }
-        Assert.AreEqual(0, process.ExitCode, "model host failed: " + stderr);
-        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(outputPath))!;
+        return (process.ExitCode, stderr);
     }
 
     /// <summary>The in-process columns in the same JSON form as the host writes.</summary>

@@ -75,7 +75,8 @@ public sealed class SampleSmokeTests
         Assert.AreEqual("127.0.0.1", address.Host);
         using var http = new HttpClient { BaseAddress = address };
 
-        Assert.AreEqual("ok", await http.GetStringAsync(new Uri("/health", UriKind.Relative), TestContext.CancellationToken));
+        var health = await http.GetFromJsonAsync<HealthResponse>(new Uri("/health", UriKind.Relative), TestContext.CancellationToken);
+        Assert.AreEqual(new HealthResponse("ok", 0, ScoringApp.MaxConcurrentScoring), health);
         var body = new[] { new { sigmaW2 = 1.5, sigmaB2 = 0.05, depth = 3 }, new { sigmaW2 = 2.25, sigmaB2 = 0.05, depth = 30 } };
         using var ok = await http.PostAsJsonAsync("/score", body, TestContext.CancellationToken);
         Assert.AreEqual(HttpStatusCode.OK, ok.StatusCode, await ok.Content.ReadAsStringAsync(TestContext.CancellationToken));
@@ -91,12 +92,12 @@ public sealed class SampleSmokeTests
             Assert.IsTrue(p is >= 0 and <= 1);
         }
 
-        async Task<string> BadRequest(string json)
+        async Task<string> BadRequest(string json, HttpStatusCode expected = HttpStatusCode.BadRequest)
         {
             using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
             using var response = await http.PostAsync(new Uri("/score", UriKind.Relative), content, TestContext.CancellationToken);
             string text = await response.Content.ReadAsStringAsync(TestContext.CancellationToken);
-            Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, text);
+            Assert.AreEqual(expected, response.StatusCode, text);
             return JsonDocument.Parse(text).RootElement.GetProperty("error").GetString()!;
         }
 
@@ -107,6 +108,10 @@ public sealed class SampleSmokeTests
         Assert.Contains("outside the fitted grid", await BadRequest("[{\"sigmaW2\": 9, \"sigmaB2\": 0.05, \"depth\": 3}]"));
         Assert.Contains("not in the fitted grid", await BadRequest("[{\"sigmaW2\": 1, \"sigmaB2\": 0.5, \"depth\": 3}]"));
         Assert.Contains("JSON array", await BadRequest("not json"));
+        // One item too many is refused while reading; a body larger than the items could need, by its size.
+        const string item = "{\"sigmaW2\": 1.5, \"sigmaB2\": 0.05, \"depth\": 3}";
+        Assert.Contains($"At most {ScoringApp.MaxBatch}", await BadRequest("[" + string.Join(',', Enumerable.Repeat(item, ScoringApp.MaxBatch + 1)) + "]"));
+        Assert.Contains($"larger than {ScoringApp.MaxBodyBytes} bytes", await BadRequest("[" + new string(' ', (int)ScoringApp.MaxBodyBytes) + item + "]", HttpStatusCode.RequestEntityTooLarge));
 
         await app.StopAsync(TestContext.CancellationToken);
         Directory.Delete(dir, recursive: true);

@@ -36,6 +36,15 @@ public sealed class SweepFormatTests
         GtTestAccuracy = gt is null ? null : 0.123456789012345,
     };
 
+    /// <summary>The whole curve of a configuration of <see cref="Settings"/> (depth 10: layers 1 to 8).</summary>
+    internal static string CurveRows(double sw, double sb = 0.05) => string.Concat(Enumerable.Range(1, 8).Select(layer => new SweepCurvePoint
+    {
+        SigmaW2 = sw, SigmaB2 = sb, Layer = layer, MedianRelativeEntropy = 0.25f, NormalizedMedian = 0.1f * layer, MeanRelativeEntropy = 0.3f,
+        DifferentialEntropy = double.NegativeInfinity, DecoderTestMse = 1e-3f,
+    }.ToCsv() + "\n"));
+
+    internal static string CurvesFile(params double[] sigmaW2) => string.Join(',', SweepCurvePoint.Header) + "\n" + string.Concat(sigmaW2.Select(w => CurveRows(w)));
+
     [TestMethod]
     public void SettingsJson_RoundTrip_Equal()
     {
@@ -118,6 +127,7 @@ public sealed class SweepFormatTests
         var a = Record(1.0, gt: 4);
         var b = Record(0.5) with { Chi1 = null, XiC = null, SixXiC = null, Phase = null, DifferentialCutoff = 3 };
         File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + a.ToCsv() + "\n" + b.ToCsv() + "\n");
+        File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), CurvesFile(1.0, 0.5));
 
         var results = SweepResults.Load(dir.Path);
 
@@ -136,15 +146,16 @@ public sealed class SweepFormatTests
         File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + Record(1.0).ToCsv() + "\n" + Record(1.5).ToCsv()[..10]);
         var curve = new SweepCurvePoint { SigmaW2 = 1.0, SigmaB2 = 0.05, Layer = 1, MedianRelativeEntropy = 0.25f, NormalizedMedian = 0.1f, MeanRelativeEntropy = 0.3f, DifferentialEntropy = double.NegativeInfinity, DecoderTestMse = 1e-3f };
         var orphan = curve with { SigmaW2 = 1.5 };
-        File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), string.Join(',', SweepCurvePoint.Header) + "\n" + curve.ToCsv() + "\n" + orphan.ToCsv() + "\n");
+        File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), string.Join(',', SweepCurvePoint.Header) + "\n" + curve.ToCsv() + "\n"
+            + string.Concat(Enumerable.Range(2, 7).Select(layer => (curve with { Layer = layer }).ToCsv() + "\n")) + orphan.ToCsv() + "\n");
 
         var results = SweepResults.Load(dir.Path);
 
         Assert.HasCount(1, results.Records);
-        Assert.HasCount(1, results.Curves);
+        Assert.HasCount(8, results.Curves);
         Assert.AreEqual(curve, results.Curves[0]);
         Assert.IsFalse(results.IsComplete);
-        Assert.HasCount(1, results.Curve(1.0, 0.05));
+        Assert.HasCount(8, results.Curve(1.0, 0.05));
     }
 
     [TestMethod]
@@ -178,6 +189,24 @@ public sealed class SweepFormatTests
     {
         using var dir = new TempDirectory();
         Assert.ThrowsExactly<FileNotFoundException>(() => SweepResults.Load(dir.Path));
+    }
+
+    [TestMethod]
+    public void DurableFileReplace_WriterFailsHalfWay_OldFileWholeAndNoTempLeft()
+    {
+        // How pictures and report files are written: a crash mid-write leaves the old file, never part of the new one.
+        using var dir = new TempDirectory();
+        string path = dir.Sub("picture.png");
+        File.WriteAllBytes(path, [1, 2, 3]);
+
+        Assert.ThrowsExactly<IOException>(() => DurableFile.Replace(path, stream =>
+        {
+            stream.Write([9, 9]);
+            throw new IOException("disk full");
+        }));
+
+        CollectionAssert.AreEqual(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(dir.Path));
     }
 
     [TestMethod]

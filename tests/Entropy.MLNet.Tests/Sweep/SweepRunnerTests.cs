@@ -139,6 +139,55 @@ public sealed class SweepRunnerTests
     }
 
     [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void Run_CurvesDeletedOrCut_RecomputedOnResume(bool deleted)
+    {
+        // A result without its curve: curves.csv deleted, or cut inside the second configuration's curve.
+        string dir = CopyOfReference(deleted ? "curves-deleted" : "curves-cut");
+        string curves = Path.Combine(dir, SweepCurvePoint.FileName);
+        if (deleted)
+        {
+            File.Delete(curves);
+        }
+        else
+        {
+            File.WriteAllLines(curves, File.ReadAllLines(curves)[..6]);
+        }
+
+        var summary = SweepRunner.Run(Tiny(), s_train, s_test, dir, Options);
+
+        Assert.AreEqual(0, summary.Ran);
+        Assert.AreEqual(3, summary.Resumed);
+        Assert.Contains($"curves.csv: the curve of {(deleted ? 3 : 2)} finished configuration(s) was missing or incomplete; recomputed", summary.Recovered);
+        AssertSameFiles(s_reference, dir);
+    }
+
+    [TestMethod]
+    public void Run_PictureMissingOrEmpty_RedrawnOnResume()
+    {
+        string dir = s_root.Sub("pictures");
+        var withPictures = Options with { ReconstructionImages = 2 };
+        SweepRunner.Run(Tiny(), s_train, s_test, dir, withPictures);
+        string recon = Path.Combine(dir, "recon");
+        string[] pictures = [.. Directory.GetFiles(recon).Order(StringComparer.Ordinal)];
+        Assert.HasCount(3, pictures);
+        byte[][] originals = [.. pictures.Select(File.ReadAllBytes)];
+        File.WriteAllBytes(pictures[0], []); // what kill -9 left while pictures were written in place
+        File.Delete(pictures[1]);
+
+        var summary = SweepRunner.Run(Tiny(), s_train, s_test, dir, withPictures);
+
+        Assert.AreEqual(0, summary.Ran);
+        Assert.AreEqual(2, summary.Recovered.Count(r => r.EndsWith("was missing or empty; redrawn", StringComparison.Ordinal)), string.Join("; ", summary.Recovered));
+        for (int i = 0; i < pictures.Length; i++)
+        {
+            CollectionAssert.AreEqual(originals[i], File.ReadAllBytes(pictures[i]), pictures[i]);
+        }
+        CollectionAssert.AreEqual(pictures, Directory.GetFiles(recon).Order(StringComparer.Ordinal).ToArray(), "no temp file left");
+    }
+
+    [TestMethod]
     public void Run_ShardsMerged_ByteIdenticalToUnsharded()
     {
         string s0 = s_root.Sub("shard0");
