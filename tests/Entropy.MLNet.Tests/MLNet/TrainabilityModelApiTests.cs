@@ -84,6 +84,44 @@ public sealed class TrainabilityModelApiTests
     }
 
     [TestMethod]
+    public void PlainModelLoad_OnAnotherThread_CannotTakeTheStateALoadHasStaged()
+    {
+        // Reproduces a race seen in the full test run: a plain mlContext.Model.Load took the weights that a concurrent
+        // TrainabilityModel.Load had staged, so the plain load "worked" and the proper one failed.
+        string path = Path.Combine(s_dir, "staged.zip");
+        TrainabilityModel.Save(s_ml, s_chain, s_data.Schema, path);
+        lock (StagedArtifacts.LoadGate)
+        {
+            StagedArtifacts.Stage(ProbeMapping.ContractName, s_chain.LastTransformer.Mapping);
+            try
+            {
+                Exception? plain = null;
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        new MLContext().Model.Load(path, out _);
+                    }
+                    catch (Exception ex)
+                    {
+                        plain = ex;
+                    }
+                });
+                thread.Start();
+                thread.Join();
+
+                Assert.IsNotNull(plain, "the plain load on another thread must fail");
+                Assert.Contains("TrainabilityModel.Load", Messages(plain));
+                Assert.AreEqual(1, StagedArtifacts.Count, "the staged state is still there for this thread's load");
+            }
+            finally
+            {
+                StagedArtifacts.Clear();
+            }
+        }
+    }
+
+    [TestMethod]
     public void SaveLoad_Streams_SeekableOrNot_ReproduceTheFileRoundTrip()
     {
         string path = Path.Combine(s_dir, "file.zip");
