@@ -12,7 +12,9 @@ namespace Entropy.MLNet.ModelHost;
 /// <c>configurations MODEL.zip INPUT.json OUTPUT.json</c> (input: a list of <see cref="ConfigurationInput"/>), or
 /// <c>load MODEL.zip - OUTPUT.json</c>: only load the model and write a <see cref="LoadReport"/> with the process's
 /// resident memory before and at its peak during the load (exit code 0 loaded, 2 refused with an
-/// <see cref="InvalidDataException"/>, 1 anything else).
+/// <see cref="InvalidDataException"/>, 1 anything else), or
+/// <c>probe-memory none|tensors|native INPUT.json OUTPUT.json</c> (the <see cref="ProbeMemory"/> check, with an optional
+/// deliberate leak; input: <see cref="ProbeMemoryInput"/>, output: <see cref="ProbeMemoryOutput"/>).
 /// Mode <c>load-dispose MODEL.zip INPUT.json OUTPUT.json</c> loads and disposes the model many times instead (see <see cref="LoadDisposeCycles"/>).
 /// </summary>
 public static class ModelHostProgram
@@ -23,7 +25,7 @@ public static class ModelHostProgram
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length != 4)
         {
-            Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json");
+            Console.Error.WriteLine("usage: images|configurations MODEL.zip INPUT.json OUTPUT.json, or probe-memory none|tensors|native INPUT.json OUTPUT.json");
             return 1;
         }
         if (args[0] == "load")
@@ -36,6 +38,13 @@ public static class ModelHostProgram
         }
         try
         {
+            if (args[0] == "probe-memory")
+            {
+                var leak = Enum.Parse<ProbeMemoryLeak>(args[1], ignoreCase: true);
+                var settings = JsonSerializer.Deserialize<ProbeMemoryInput>(File.ReadAllText(args[2]))!;
+                File.WriteAllText(args[3], JsonSerializer.Serialize(ProbeMemory.Run(leak, settings)));
+                return 0;
+            }
             var ml = new MLContext(seed: 0);
             ITransformer model = TrainabilityModel.Load(ml, args[1], out _);
             IDataView input = args[0] switch

@@ -260,7 +260,7 @@ internal static class ProbeCommand
         w.WriteLine(" index  layer   median KL    mean KL   normalised   diff. entropy   decoder test MSE");
         for (int i = 0; i < r.MedianRelativeEntropy.Length; i++)
         {
-            string mark = i == r.Cutoff ? "  ← cutoff" : string.Empty;
+            string mark = i + 1 == r.DivergenceLayer ? "  ← diverges" : i == r.Cutoff ? "  ← cutoff" : string.Empty;
             w.WriteLine(string.Create(ci, $"{i,6} {i + 1,6} {r.MedianRelativeEntropy[i],11:F5} {r.MeanRelativeEntropy[i],10:F5} {r.NormalizedMedian[i],12:F5} {r.DifferentialEntropy[i],15:F3} {r.DecoderTestMse[i],18:0.000E+00}{mark}"));
         }
         for (int i = r.MedianRelativeEntropy.Length; i < r.Layers; i++)
@@ -269,6 +269,24 @@ internal static class ProbeCommand
         }
         w.WriteLine();
         int length = r.MedianRelativeEntropy.Length;
+        if (r.DivergenceLayer is { } diverges)
+        {
+            // Overflowed activations or entropies are no measurement: say so, and never let them read as a depth.
+            w.WriteLine(string.Create(ci, $"the network diverges at layer {diverges}: its activations or relative entropies are not finite (overflow to ±∞ or NaN) from there on."));
+            if (diverges <= 1)
+            {
+                w.WriteLine("cutoff: none (no layer was measured before the divergence); no depth is predicted trainable.");
+                WriteFiles(w, files);
+                return;
+            }
+            if (diverges <= length)
+            {
+                w.WriteLine(string.Create(ci, $"cutoff: {r.Cutoff}, read from layers 1..{diverges - 1} only (deepest curve index whose normalised median differs from layer {diverges - 1}'s by more than {r.CutoffTolerance * 100:G3} %)"));
+                w.WriteLine(string.Create(ci, $"predicted maximum trainable depth ≈ {r.Cutoff} (below the divergence at layer {diverges})"));
+                WriteFiles(w, files);
+                return;
+            }
+        }
         w.WriteLine(string.Create(ci, $"cutoff: {r.Cutoff} (deepest curve index whose normalised median differs from the last value by more than {r.CutoffTolerance * 100:G3} %)"));
         if (r.Cutoff >= length)
         {
@@ -283,6 +301,11 @@ internal static class ProbeCommand
         {
             w.WriteLine(string.Create(ci, $"differential-entropy cutoff (authors' \"differential\" variant, index into the curve trimmed by 2 at each end): {dc}"));
         }
+        WriteFiles(w, files);
+    }
+
+    private static void WriteFiles(TextWriter w, List<string> files)
+    {
         foreach (string f in files)
         {
             w.WriteLine($"wrote {f}");
@@ -332,6 +355,8 @@ internal static class ProbeCommand
 
         public int Cutoff { get; init; }
 
+        public int? DivergenceLayer { get; init; }
+
         public double CutoffTolerance { get; init; }
 
         public float[] RelativeEntropy { get; init; } = [];
@@ -379,6 +404,7 @@ internal static class ProbeCommand
             Width = r.Width,
             Activation = r.Activation,
             Cutoff = r.Cutoff,
+            DivergenceLayer = r.DivergenceLayer,
             CutoffTolerance = r.CutoffTolerance,
             RelativeEntropy = r.MedianRelativeEntropy,
             MeanRelativeEntropy = r.MeanRelativeEntropy,

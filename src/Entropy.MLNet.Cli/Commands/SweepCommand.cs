@@ -259,7 +259,7 @@ internal static class SweepCommand
             else if (value.Finished is { } r)
             {
                 cli.Status(string.Create(CultureInfo.InvariantCulture,
-                    $"[{value.Completed}/{total}] sigma_w^2 = {r.SigmaW2}, sigma_b^2 = {r.SigmaB2}: cutoff {r.Cutoff}{(r.SixXiC is { } x ? $", 6 xi_c {SweepOutput.Depth(x)}" : string.Empty)}{(r.GtMaxTrainableDepth is { } g ? $", trained up to depth {g}" : string.Empty)}"));
+                    $"[{value.Completed}/{total}] sigma_w^2 = {r.SigmaW2}, sigma_b^2 = {r.SigmaB2}: cutoff {r.Cutoff}{(r.DivergenceLayer is { } d ? $" (the network diverges at layer {d})" : string.Empty)}{(r.SixXiC is { } x ? $", 6 xi_c {SweepOutput.Depth(x)}" : string.Empty)}{(r.GtMaxTrainableDepth is { } g ? $", trained up to depth {g}" : string.Empty)}"));
             }
         }
     }
@@ -282,12 +282,12 @@ internal sealed record SweepOutput(string Directory, string Dataset, int MaxDept
 {
     /// <summary>One configuration.</summary>
     internal sealed record Row(double SigmaW2, double SigmaB2, int Cutoff, double? Chi1, double? XiC, double? SixXiC, string? Verdict, double Score,
-        bool PredictedTrainable, int? GtMaxTrainableDepth, double? GtTestAccuracy);
+        bool PredictedTrainable, int? GtMaxTrainableDepth, double? GtTestAccuracy, int? DivergenceLayer = null);
 
     public static SweepOutput From(SweepSettings settings, SweepRunSummary summary, int scoreDepth, string? report)
     {
         var rows = summary.Records.Select(r => new Row(r.SigmaW2, r.SigmaB2, r.Cutoff, r.Chi1, r.XiC, r.SixXiC,
-            r.Phase is { } v ? TrainabilityScore.Name(v) : null, r.Score(scoreDepth), r.PredictedTrainable(scoreDepth), r.GtMaxTrainableDepth, r.GtTestAccuracy)).ToList();
+            r.Phase is { } v ? TrainabilityScore.Name(v) : null, r.Score(scoreDepth), r.PredictedTrainable(scoreDepth), r.GtMaxTrainableDepth, r.GtTestAccuracy, r.DivergenceLayer)).ToList();
         AgreementReport? agreement = summary.Records.Any(r => r.GtMaxTrainableDepth is not null) ? Sweep.Agreement.Compute(summary.Records) : null;
         return new SweepOutput(summary.Directory, settings.Dataset, settings.MaxDepth, scoreDepth, summary.Ran, summary.Resumed, summary.Recovered,
             summary.Seconds, rows, agreement, report);
@@ -312,7 +312,8 @@ internal sealed record SweepOutput(string Directory, string Dataset, int MaxDept
         {
             var cells = new List<string>
             {
-                r.SigmaW2.ToString("0.0##", c), r.SigmaB2.ToString("0.0####", c), r.Cutoff.ToString(c),
+                r.SigmaW2.ToString("0.0##", c), r.SigmaB2.ToString("0.0####", c),
+                r.DivergenceLayer is { } d ? string.Create(c, $"{r.Cutoff} (diverges at layer {d})") : r.Cutoff.ToString(c),
                 r.SixXiC is { } x ? Depth(x) : "-", r.Verdict ?? "-", r.Score.ToString("F2", c),
             };
             if (truth)

@@ -49,9 +49,15 @@ internal sealed class ProbeMapping
     /// <summary>The probe's column names, as saved (null for a file saved before they were).</summary>
     public ProbeColumns? Columns { get; init; }
 
+    /// <summary>Libtorch intra-op threads a row is scored with, whatever thread scores it.</summary>
+    internal const int ScoringThreads = 1;
+
     /// <summary>
     /// The row mapping. ML.NET calls it from several threads at once; each call works in its own dispose scope under
-    /// inference mode (both thread-local), and the model is only read.
+    /// inference mode (both thread-local), and the model is only read. The calling thread's intra-op count is pinned
+    /// for the call: ML.NET's threads carry whatever count they inherited, and a product's reduction order (so its last
+    /// bits) follows the count, which would make a row's scores depend on the thread that scored it. One thread: a
+    /// single row's products gain nothing from more.
     /// </summary>
     public void Map(ProbeMappingInput input, ProbeMappingOutput output)
     {
@@ -62,6 +68,7 @@ internal sealed class ProbeMapping
                 $"The probe's image column holds {pixels.Length} values in this row; the fitted probe expects {Model.InputSize} (C·H·W = {string.Join('x', Model.ImageShape)}).",
                 nameof(input));
         }
+        using var pinned = TorchThreads.Pin(ScoringThreads);
         output.EntropyMLNetProbeEntropy = Model.RelativeEntropyPerLayer(pixels, 1);
         output.EntropyMLNetProbeReconstruction = ReconstructionLayers.Length == 0 ? [] : Reconstruct(pixels);
     }

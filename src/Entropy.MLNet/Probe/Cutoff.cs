@@ -63,7 +63,56 @@ public static class Cutoff
     public static int FromSamples(IReadOnlyList<float[]> perSample, double rtol = DefaultRelativeTolerance)
         => Find(NormalizedMedian(perSample), rtol);
 
-    /// <summary>The median across samples of each sample's curve divided by its last value (the curve <see cref="FromSamples"/> cuts).</summary>
+    /// <summary>
+    /// The cutoff of a probe whose network may diverge at layer <paramref name="divergenceLayer"/> (1-based; see
+    /// <see cref="ProbeResult.DivergenceLayer"/>). Without divergence, <see cref="FromSamples(IReadOnlyList{float[]}, double)"/>.
+    /// With it, the same rule on the finite part of the curve only, layers 1..ℓ − 1, each sample normalised by its value
+    /// at layer ℓ − 1 (the deepest one measured): the result is at most ℓ − 1, so no depth from ℓ on is ever predicted
+    /// trainable, and 0 when nothing before ℓ was measured (ℓ = 1). A divergence beyond the curve (in the excluded
+    /// deepest layers) leaves the curve whole.
+    /// </summary>
+    /// <param name="perSample">One curve per sample, all the same length.</param>
+    /// <param name="divergenceLayer">The first diverging layer, or null.</param>
+    /// <param name="rtol">Relative tolerance (default 0.005).</param>
+    internal static int FromSamples(IReadOnlyList<float[]> perSample, int? divergenceLayer, double rtol = DefaultRelativeTolerance)
+    {
+        int finite = FiniteLength(CheckSamples(perSample), divergenceLayer);
+        return finite == 0 ? 0 : Find(NormalizedMedian(perSample, divergenceLayer).AsSpan(0, finite), rtol);
+    }
+
+    /// <summary>
+    /// <see cref="NormalizedMedian(IReadOnlyList{float[]})"/> of the finite part of the curves (layers before
+    /// <paramref name="divergenceLayer"/>), NaN from the divergence layer on; the whole curve without divergence.
+    /// </summary>
+    internal static double[] NormalizedMedian(IReadOnlyList<float[]> perSample, int? divergenceLayer)
+    {
+        int length = CheckSamples(perSample);
+        int finite = FiniteLength(length, divergenceLayer);
+        if (finite == length)
+        {
+            return NormalizedMedian(perSample);
+        }
+        var result = new double[length];
+        Array.Fill(result, double.NaN);
+        if (finite > 0)
+        {
+            NormalizedMedian([.. perSample.Select(c => c[..finite])]).CopyTo(result, 0);
+        }
+        return result;
+    }
+
+    /// <summary>How many leading curve points lie before the divergence layer (all of them without one).</summary>
+    internal static int FiniteLength(int length, int? divergenceLayer)
+    {
+        if (divergenceLayer is { } l)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(l, 1, nameof(divergenceLayer));
+            return Math.Min(length, l - 1);
+        }
+        return length;
+    }
+
+    /// <summary>The median across samples of each sample's curve divided by its last value (the curve <see cref="FromSamples(IReadOnlyList{float[]}, double)"/> cuts).</summary>
     /// <param name="perSample">One curve per sample, all the same length (at least one sample, one point).</param>
     /// <exception cref="ArgumentException">No samples, an empty curve, or curves of different lengths.</exception>
     public static double[] NormalizedMedian(IReadOnlyList<float[]> perSample)

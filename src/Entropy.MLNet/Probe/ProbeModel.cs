@@ -119,6 +119,7 @@ public sealed class ProbeModel : IDisposable
         }
 
         float[][] perSample;
+        var activationsFinite = new bool[depth];
         var differential = new double[curve];
         var mse = new float[depth];
         float[][][]? kept = null;
@@ -127,6 +128,10 @@ public sealed class ProbeModel : IDisposable
         {
             Tensor x = tensor(pixels, [s, d]).to(Device);
             Tensor[] h = Network.LayerOutputs(x);
+            for (int l = 1; l <= depth; l++)
+            {
+                activationsFinite[l - 1] = h[l].isfinite().all().item<bool>();
+            }
             Tensor[] recon = Cascade.ReconstructAll(h, depth);
             var rel = new Tensor[curve];
             for (int l = 1; l <= curve; l++)
@@ -168,8 +173,11 @@ public sealed class ProbeModel : IDisposable
             }
         }
 
+        // A diverging network's curve is measured only up to the layer before it overflows (see Divergence).
+        int? divergence = Divergence.FirstLayer(activationsFinite, perSample);
+        int finite = Cutoff.FiniteLength(curve, divergence);
         double[] median = Cutoff.Median(perSample);
-        double[] normalised = Cutoff.NormalizedMedian(perSample);
+        double[] normalised = Cutoff.NormalizedMedian(perSample, divergence);
         var mean = new float[curve];
         for (int l = 0; l < curve; l++)
         {
@@ -180,8 +188,8 @@ public sealed class ProbeModel : IDisposable
             }
             mean[l] = (float)(sum / s);
         }
-        int cutoff = Cutoff.Find(normalised, Options.CutoffTolerance);
-        int? differentialCutoff = curve >= (2 * Cutoff.DifferentialTrim) + 2 ? Cutoff.Differential(differential) : null;
+        int cutoff = Cutoff.FromSamples(perSample, divergence, Options.CutoffTolerance);
+        int? differentialCutoff = finite >= (2 * Cutoff.DifferentialTrim) + 2 ? Cutoff.Differential(differential.AsSpan(0, finite)) : null;
         float[][] ideal = IdealInputs();
         var result = new ProbeResult
         {
@@ -195,6 +203,7 @@ public sealed class ProbeModel : IDisposable
             Dataset = Info.Dataset,
             Source = Info.Source,
             Cutoff = cutoff,
+            DivergenceLayer = divergence,
             CutoffTolerance = Options.CutoffTolerance,
             ExcludedLastLayers = Options.ExcludedLastLayers,
             MedianRelativeEntropy = Array.ConvertAll(median, v => (float)v),

@@ -77,9 +77,17 @@ public sealed record ProbeResult
     /// <summary>
     /// The cutoff (0-based curve index, as the authors): the deepest index whose normalised median relative entropy
     /// differs from the last by more than <see cref="CutoffTolerance"/>; the curve length when flat. The predicted
-    /// maximum trainable depth.
+    /// maximum trainable depth. When the network diverges (<see cref="DivergenceLayer"/> ℓ), it is read from the finite
+    /// part of the curve only and is at most ℓ − 1 (0 when ℓ = 1): never a depth at which the network overflows.
     /// </summary>
     public required int Cutoff { get; init; }
+
+    /// <summary>
+    /// The first layer ℓ (1-based, up to <see cref="Layers"/>) whose activations on the entropy sample or whose relative
+    /// entropies are not finite (±∞ or NaN): the network diverges there, and the curve from ℓ on measures nothing (its
+    /// normalised median is NaN there). Null when every layer is finite.
+    /// </summary>
+    public int? DivergenceLayer { get; init; }
 
     /// <summary>The relative tolerance the cutoff used.</summary>
     public required double CutoffTolerance { get; init; }

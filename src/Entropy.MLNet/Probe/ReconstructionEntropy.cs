@@ -24,7 +24,14 @@ public static class ReconstructionEntropy
         using var scope = NewDisposeScope();
         Tensor x = rows.dim() == 1 ? rows.unsqueeze(0) : rows;
         Tensor shifted = x - x.amin([1L], keepdim: true);
-        shifted.add_(Offset);
+        // Explicit scalars held until the call returns: an implicit temporary (and the implicit alpha = 1) can be
+        // finalised by the GC while libtorch still reads it (observed under load: "Expected false to be true" from
+        // c10::Scalar::toDouble in the child-process memory check).
+        using (Scalar offset = Offset.ToScalar())
+        using (Scalar one = 1.ToScalar())
+        {
+            shifted.add_(offset, one);
+        }
         Tensor p = shifted / shifted.sum(1, keepdim: true);
         if (rows.dim() == 1)
         {
@@ -85,6 +92,8 @@ public static class ReconstructionEntropy
         Tensor normalised = x / x.sum(1, keepdim: true);
         Tensor std = normalised.std(0, unbiased: true);
         double constant = 0.5 * Math.Log(2 * Math.PI * Math.E);
-        return (std.log() + constant).mean().item<double>();
+        using Scalar c = constant.ToScalar();
+        using Scalar one = 1.ToScalar();
+        return std.log().add_(c, one).mean().item<double>();
     }
 }

@@ -19,4 +19,33 @@ internal static class TorchThreads
         }
         return get_num_threads();
     }
+
+    /// <summary>
+    /// Pins the calling thread's intra-op count to <paramref name="threads"/> until the returned scope is disposed, then
+    /// puts the thread's own count back. For work that must give the same bits on whichever thread runs it (a product's
+    /// reduction order follows the count). While pinned, the process-wide default is <paramref name="threads"/> too
+    /// (libtorch sets both at once); afterwards it is the thread's previous count.
+    /// </summary>
+    public static PinnedThreads Pin(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        int previous = get_num_threads();
+        if (previous != threads)
+        {
+            set_num_threads(threads);
+        }
+        return new PinnedThreads(previous, threads);
+    }
+
+    /// <summary>The scope of <see cref="Pin"/>: disposing it restores the thread's previous count.</summary>
+    internal readonly struct PinnedThreads(int previous, int pinned) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (previous != pinned)
+            {
+                set_num_threads(previous);
+            }
+        }
+    }
 }

@@ -44,7 +44,7 @@ public static class Agreement
         int maxDepth = withTruth.Max(r => r.MaxDepth);
         // The probe's curve ends at layer D − 2 (the last two layers are excluded), so by default cells stop there.
         IReadOnlyList<int> cells = depths ?? [.. Enumerable.Range(2, Math.Max(1, maxDepth - 3))];
-        AgreementMetrics probe = Compute(ProbeName, [.. withTruth.Select(r => ((double)r.Cutoff, r.GtMaxTrainableDepth!.Value))], cells, maxDepth);
+        AgreementMetrics probe = Compute(ProbeName, [.. withTruth.Select(r => ((double)r.PredictionCutoff, r.GtMaxTrainableDepth!.Value))], cells, maxDepth);
         var theoryRows = withTruth.Where(r => r.SixXiC is not null).ToList();
         AgreementMetrics? theory = theoryRows.Count == 0 ? null
             : Compute(TheoryName, [.. theoryRows.Select(r => (r.SixXiC!.Value, r.GtMaxTrainableDepth!.Value))], cells, maxDepth);
@@ -53,20 +53,21 @@ public static class Agreement
 
     /// <summary>The metrics of one predictor.</summary>
     /// <param name="predictor">Name shown in reports.</param>
-    /// <param name="pairs">Per configuration: the predicted maximum trainable depth (may be +∞) and the actual one (0 = none).</param>
+    /// <param name="pairs">
+    /// Per configuration: the predicted maximum trainable depth (may be +∞; NaN, a predictor without a finite answer
+    /// such as a diverged network's, counts as predicting no depth trainable, i.e. 0) and the actual one (0 = none).
+    /// </param>
     /// <param name="depths">Cell depths.</param>
     /// <param name="maxDepth">The deepest depth searched; both sides are clipped to it for the depth error and the correlation.</param>
     public static AgreementMetrics Compute(string predictor, IReadOnlyList<(double Predicted, int Actual)> pairs, IReadOnlyList<int> depths, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         ArgumentNullException.ThrowIfNull(depths);
+        // A NaN prediction (a diverged network) predicts no depth trainable: it must never count as trainable.
+        pairs = [.. pairs.Select(p => (double.IsNaN(p.Predicted) ? 0.0 : p.Predicted, p.Actual))];
         int tp = 0, fp = 0, fn = 0, tn = 0;
         foreach (var (predicted, actual) in pairs)
         {
-            if (double.IsNaN(predicted))
-            {
-                throw new ArgumentException("A predicted depth is NaN.", nameof(pairs));
-            }
             foreach (int depth in depths)
             {
                 bool p = predicted >= depth;

@@ -75,7 +75,8 @@ public static class SweepMerger
                         $"Configuration σ_w² = {SweepCsv.Format(record.SigmaW2)}, σ_b² = {SweepCsv.Format(record.SigmaB2)} is in both '{previous}' and '{dir}'; each configuration must come from exactly one shard."), nameof(inputs));
                 }
                 owner[key] = dir;
-                records[key] = contents.ResultsTable.Rows[i].Text;
+                // Written anew, not copied: shards from before the divergenceLayer column have one field fewer.
+                records[key] = record.ToCsv();
             }
             foreach (var row in contents.Curves.Where(c => c.Keep))
             {

@@ -7,9 +7,16 @@ namespace Entropy.MLNet.Sweep;
 /// </summary>
 public sealed record SweepRecord
 {
-    /// <summary>The exact header of results.csv (later format versions may append columns).</summary>
+    /// <summary>
+    /// The exact header of results.csv as written (later format versions may append columns). Files written before
+    /// <c>divergenceLayer</c> was added end at <c>gtTestAccuracy</c>; they are read as they are and upgraded (an empty
+    /// <c>divergenceLayer</c> on every row) when a sweep resumes into them.
+    /// </summary>
     public static IReadOnlyList<string> Header { get; } =
-        ["sigmaW2", "sigmaB2", "maxDepth", "cutoff", "differentialCutoff", "chi1", "xiC", "sixXiC", "phase", "seed", "gtMaxTrainableDepth", "gtTestAccuracy"];
+        ["sigmaW2", "sigmaB2", "maxDepth", "cutoff", "differentialCutoff", "chi1", "xiC", "sixXiC", "phase", "seed", "gtMaxTrainableDepth", "gtTestAccuracy", "divergenceLayer"];
+
+    /// <summary>The columns every results.csv starts with (the header before <c>divergenceLayer</c> was added).</summary>
+    internal static IReadOnlyList<string> RequiredHeader { get; } = [.. Header.Take(12)];
 
     /// <summary>The file name inside a results directory.</summary>
     public const string FileName = "results.csv";
@@ -23,8 +30,14 @@ public sealed record SweepRecord
     /// <summary>The probed depth D.</summary>
     public required int MaxDepth { get; init; }
 
-    /// <summary>The relative-entropy cutoff (0-based curve index, as the authors): the predicted maximum trainable depth.</summary>
+    /// <summary>The relative-entropy cutoff (0-based curve index, as the authors): the predicted maximum trainable depth (below <see cref="DivergenceLayer"/> when the network diverges).</summary>
     public required int Cutoff { get; init; }
+
+    /// <summary>The first layer at which the probed network diverges (<see cref="Probe.ProbeResult.DivergenceLayer"/>); null when it stays finite, or in files written before the column existed.</summary>
+    public int? DivergenceLayer { get; init; }
+
+    /// <summary>The cutoff that predictions use: <see cref="Cutoff"/>, at most <see cref="DivergenceLayer"/> − 1 (so no depth at which the network overflows counts as trainable, even in a hand-edited file).</summary>
+    internal int PredictionCutoff => DivergenceLayer is { } l ? Math.Max(0, Math.Min(Cutoff, l - 1)) : Cutoff;
 
     /// <summary>The authors' differential-entropy cutoff; null when the curve is too short.</summary>
     public int? DifferentialCutoff { get; init; }
@@ -51,17 +64,20 @@ public sealed record SweepRecord
     public double? GtTestAccuracy { get; init; }
 
     /// <summary>Whether depth <paramref name="depth"/> is predicted trainable (<see cref="TrainabilityScore.PredictedTrainable"/>).</summary>
-    public bool PredictedTrainable(int depth) => TrainabilityScore.PredictedTrainable(Cutoff, depth);
+    public bool PredictedTrainable(int depth) => TrainabilityScore.PredictedTrainable(PredictionCutoff, depth);
 
     /// <summary>The trainability score of depth <paramref name="depth"/> (<see cref="TrainabilityScore.Score(int, int)"/>).</summary>
-    public double Score(int depth) => TrainabilityScore.Score(Cutoff, depth);
+    public double Score(int depth) => TrainabilityScore.Score(PredictionCutoff, depth);
 
     /// <summary>The CSV line (without '\n').</summary>
     public string ToCsv() => string.Join(',',
         SweepCsv.Format(SigmaW2), SweepCsv.Format(SigmaB2), SweepCsv.Format(MaxDepth), SweepCsv.Format(Cutoff),
         SweepCsv.Format(DifferentialCutoff), SweepCsv.Format(Chi1), SweepCsv.Format(XiC), SweepCsv.Format(SixXiC),
         Phase is { } p ? TrainabilityScore.Name(p) : string.Empty, SweepCsv.Format(Seed),
-        SweepCsv.Format(GtMaxTrainableDepth), SweepCsv.Format(GtTestAccuracy));
+        SweepCsv.Format(GtMaxTrainableDepth), SweepCsv.Format(GtTestAccuracy), SweepCsv.Format(DivergenceLayer));
+
+    /// <summary>Whether <paramref name="table"/> (results.csv) has the <c>divergenceLayer</c> column.</summary>
+    internal static bool HasDivergenceColumn(SweepCsv.Table table) => table.Header.Length > 12 && table.Header[12] == Header[12];
 
     internal static SweepRecord Parse(SweepCsv.Table table, SweepCsv.Row row)
     {
@@ -91,6 +107,7 @@ public sealed record SweepRecord
             Seed = SweepCsv.ParseInt(table, row, 9),
             GtMaxTrainableDepth = SweepCsv.ParseNullableInt(table, row, 10),
             GtTestAccuracy = SweepCsv.ParseNullableDouble(table, row, 11),
+            DivergenceLayer = HasDivergenceColumn(table) ? SweepCsv.ParseNullableInt(table, row, 12) : null,
         };
     }
 }

@@ -106,7 +106,7 @@ public sealed class SweepResults
         int curveLength = CurveLength(settings);
         // One more configuration than the grid: the rows of the configuration a crash cut short.
         long configurations = grid.Count + 1L;
-        SweepCsv.Table results = SweepCsv.Read(Path.Combine(directory, SweepRecord.FileName), SweepRecord.Header, (configurations + 1) * MaxRowBytes);
+        SweepCsv.Table results = SweepCsv.Read(Path.Combine(directory, SweepRecord.FileName), SweepRecord.RequiredHeader, (configurations + 1) * MaxRowBytes);
         var records = new List<SweepRecord>(results.Rows.Count);
         var done = new HashSet<(double, double)>();
         foreach (SweepCsv.Row row in results.Rows)

@@ -169,6 +169,7 @@ public static class SweepRunner
             SigmaB2 = config.SigmaB2,
             MaxDepth = settings.MaxDepth,
             Cutoff = probe.Cutoff,
+            DivergenceLayer = probe.DivergenceLayer,
             DifferentialCutoff = probe.DifferentialCutoff,
             Chi1 = chi1,
             XiC = xiC,
@@ -302,6 +303,15 @@ public static class SweepRunner
             }
 
             SweepResults.Contents contents = SweepResults.ReadContents(directory, settings);
+            if (contents.ResultsTable.CompleteLength > 0 && !SweepRecord.HasDivergenceColumn(contents.ResultsTable))
+            {
+                // A results file from before the divergenceLayer column: append an empty one to every complete row, so
+                // that the rows this run appends fit the header.
+                DurableFile.Replace(contents.ResultsTable.Path, string.Join(',', contents.ResultsTable.Header.Take(SweepRecord.RequiredHeader.Count).Concat([SweepRecord.Header[^1]])) + "\n"
+                    + string.Concat(contents.ResultsTable.Rows.Select(r => string.Join(',', r.Fields.Take(SweepRecord.RequiredHeader.Count)) + ",\n")));
+                recovered.Add($"{SweepRecord.FileName}: added the {SweepRecord.Header[^1]} column (empty for the {contents.Records.Count} configuration(s) already done)");
+                contents = SweepResults.ReadContents(directory, settings);
+            }
             Repair(contents.ResultsTable, SweepRecord.Header, null, recovered);
             Repair(contents.CurvesTable, SweepCurvePoint.Header, contents.Curves.Select(c => (c.Text, c.Keep)).ToList(), recovered);
             if (settings.GroundTruth is not null || File.Exists(contents.GroundTruthTable.Path))

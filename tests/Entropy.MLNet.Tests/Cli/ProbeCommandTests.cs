@@ -30,6 +30,28 @@ public sealed class ProbeCommandTests
         Assert.AreEqual(string.Empty, stderr, "json mode prints no progress");
     }
 
+    private static string[] Overflowing(string sigmaW2) =>
+        ["probe", "--dataset", "mnist", "--sigma-w2", sigmaW2, "--activation", "relu", "--depth", "6", "--width", "32",
+         "--train-samples", "128", "--entropy-samples", "10", "--threads", "1", "--device", "cpu", "--seed", "3", "--images", "0"];
+
+    [TestMethod]
+    public async Task Probe_ReluThatOverflows_SaysWhereItDivergesNotADepth()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. Overflowing("1e30"), "--format", "json"]);
+        Assert.AreEqual(0, code, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        int layer = doc.RootElement.GetProperty("divergenceLayer").GetInt32();
+        Assert.IsTrue(layer is >= 1 and <= 3, $"diverges at layer {layer}");
+        Assert.IsLessThan(layer, doc.RootElement.GetProperty("cutoff").GetInt32());
+
+        // σ_w² = 1e308: the weights themselves overflow float32, nothing is measured (this printed "cutoff: 4").
+        (code, stdout, stderr) = await CliRunner.RunAsync(Overflowing("1e308"));
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stdout, "the network diverges at layer 1");
+        StringAssert.Contains(stdout, "cutoff: none");
+        Assert.DoesNotContain("predicted maximum trainable depth", stdout);
+    }
+
     [TestMethod]
     public async Task Probe_TextWithOut_WritesTableAndFiles()
     {

@@ -33,12 +33,12 @@ internal static class MLNetFixtures
     }
 
     /// <summary>Runs the model host in a child process (<c>dotnet exec</c>) and returns its output columns.</summary>
-    public static Dictionary<string, JsonElement> RunHost(string mode, string model, object input, string dir)
+    public static Dictionary<string, JsonElement> RunHost(string mode, string model, object input, string dir, int timeoutSeconds = 60)
     {
         string inputPath = Path.Combine(dir, "host-input.json");
         string outputPath = Path.Combine(dir, "host-output.json");
         File.WriteAllText(inputPath, JsonSerializer.Serialize(input));
-        var (exitCode, stderr) = StartHost(mode, model, inputPath, outputPath);
+        var (exitCode, stderr) = StartHost(mode, model, inputPath, outputPath, timeoutSeconds);
         Assert.AreEqual(0, exitCode, "model host failed: " + stderr);
         return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(outputPath))!;
     }
@@ -52,7 +52,7 @@ internal static class MLNetFixtures
         return (exitCode, JsonSerializer.Deserialize<LoadReport>(File.ReadAllText(outputPath))!);
     }
 
-    private static (int ExitCode, string Stderr) StartHost(string mode, string model, string inputPath, string outputPath)
+    private static (int ExitCode, string Stderr) StartHost(string mode, string model, string inputPath, string outputPath, int timeoutSeconds = 60)
     {
         string hostDll = typeof(ModelHostProgram).Assembly.Location;
         string baseName = Path.Combine(Path.GetDirectoryName(hostDll)!, Path.GetFileNameWithoutExtension(hostDll));
@@ -66,14 +66,16 @@ internal static class MLNetFixtures
             start.ArgumentList.Add(a);
         }
         using var process = Process.Start(start)!;
+        // Both streams are drained in the background, so that the timeout below really bounds the wait.
         var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        stdout.Wait();
-        if (!process.WaitForExit(60_000))
+        var stderrText = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("The model host did not finish within 60 s.");
+            Assert.Fail($"The model host did not finish within {timeoutSeconds} s.");
         }
+        stdout.Wait();
+        string stderr = stderrText.Result;
         return (process.ExitCode, stderr);
     }
 

@@ -1,54 +1,77 @@
-using Entropy.MLNet.Probe;
-using Entropy.MLNet.Runtime;
-using TorchSharp;
+using Entropy.MLNet.ModelHost;
+using Entropy.MLNet.Tests.MLNet;
 
 namespace Entropy.MLNet.Tests.Probe;
 
+/// <summary>
+/// Fifty probes leave no tensor alive and no resident memory behind. Measured in a child process (the model host's
+/// <c>probe-memory</c> mode): this process's resident memory moves with whatever other tests run beside it.
+/// </summary>
 [TestClass]
 public sealed class ProbeMemoryTests
 {
+    /// <summary>Resident growth allowed over the measured probes (the leaks below keep 50 MiB).</summary>
+    private const long ResidentBound = 16L << 20;
+
+    private static readonly ProbeMemoryInput Input = new();
+
     [TestMethod]
-    [DoNotParallelize]
     public void Run_FiftyProbes_NoLiveTensorsLeftAndResidentMemoryFlat()
     {
-        TorchRuntime.EnsureLoaded();
-        var options = TestData.Small() with { TrainSamples = 128, ReconstructionImages = 2 };
-        // Warm-up: the native allocator's pools grow over the first few dozen probes, then stay flat (measured: +65 MiB
-        // over the first 100 probes, +12 MiB over the next 400, then nothing over 300 more).
-        for (int i = 0; i < 50; i++)
-        {
-            ReconstructionProbe.Run(TestData.Train, TestData.Test, options with { Seed = i });
-        }
-        long before = Settle();
-        var stats = DisposeScopeManager.Statistics;
-        stats.Reset();
-        for (int i = 0; i < 50; i++)
-        {
-            ReconstructionProbe.Run(TestData.Train, TestData.Test, options with { Seed = 100 + i });
-        }
-        long live = stats.TensorStatistics.ThreadTotalLiveCount;
-        long after = Settle();
-        // Every tensor a probe creates is disposed by the probe itself (not left to the finalizer).
-        Assert.AreEqual(0L, live, "tensors left alive by 50 probes");
-        Assert.IsLessThan(16L << 20, after - before, $"resident memory grew from {before >> 20} MiB to {after >> 20} MiB");
+        ProbeMemoryOutput measured = Measure(ProbeMemoryLeak.None);
+        Assert.AreEqual(0L, LeakFound(measured).Count, string.Join("; ", LeakFound(measured)));
     }
 
-    private static long Settle()
+    [TestMethod]
+    public void Run_ProbesThatKeepATensorEach_LeakFound()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return ResidentBytes();
+        ProbeMemoryOutput measured = Measure(ProbeMemoryLeak.Tensors);
+        var found = LeakFound(measured);
+        Assert.AreEqual((long)Input.Probes, measured.LiveTensors, "one kept tensor per probe");
+        Assert.IsTrue(found.Any(f => f.StartsWith("tensors left alive", StringComparison.Ordinal)), string.Join("; ", found));
+        Assert.IsTrue(found.Any(f => f.StartsWith("resident memory grew", StringComparison.Ordinal)), string.Join("; ", found));
     }
 
-    private static long ResidentBytes()
+    [TestMethod]
+    public void Run_ProbesThatKeepNativeMemoryEach_LeakFound()
     {
-        if (OperatingSystem.IsLinux())
+        ProbeMemoryOutput measured = Measure(ProbeMemoryLeak.Native);
+        var found = LeakFound(measured);
+        Assert.AreEqual(0L, measured.LiveTensors, "native memory is no tensor");
+        Assert.IsTrue(found.Any(f => f.StartsWith("resident memory grew", StringComparison.Ordinal)), string.Join("; ", found));
+    }
+
+    /// <summary>The check: every tensor a probe creates is disposed by the probe itself (not left to the finalizer), and resident memory stays within the bound.</summary>
+    private static List<string> LeakFound(ProbeMemoryOutput m)
+    {
+        var found = new List<string>();
+        if (m.LiveTensors != 0)
         {
-            string[] fields = File.ReadAllText("/proc/self/statm").Split(' ');
-            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+            found.Add($"tensors left alive by {Input.Probes} probes: {m.LiveTensors}");
         }
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return process.WorkingSet64;
+        if (m.ResidentBytesAfter - m.ResidentBytesBefore >= ResidentBound)
+        {
+            found.Add($"resident memory grew from {m.ResidentBytesBefore >> 20} MiB to {m.ResidentBytesAfter >> 20} MiB (bound {ResidentBound >> 20} MiB)");
+        }
+        return found;
+    }
+
+    private static ProbeMemoryOutput Measure(ProbeMemoryLeak leak)
+    {
+        string dir = MLNetFixtures.TempDirectory("probe-memory");
+        try
+        {
+            var output = MLNetFixtures.RunHost("probe-memory", leak.ToString(), Input, dir, timeoutSeconds: 600);
+            return new ProbeMemoryOutput
+            {
+                LiveTensors = output[nameof(ProbeMemoryOutput.LiveTensors)].GetInt64(),
+                ResidentBytesBefore = output[nameof(ProbeMemoryOutput.ResidentBytesBefore)].GetInt64(),
+                ResidentBytesAfter = output[nameof(ProbeMemoryOutput.ResidentBytesAfter)].GetInt64(),
+            };
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -134,8 +134,8 @@ public sealed class SweepFormatTests
         Assert.HasCount(2, results.Records);
         Assert.AreEqual(b, results.Records[0]); // sorted by σ_w²
         Assert.AreEqual(a, results.Records[1]);
-        Assert.AreEqual("1,0.05,10,5,,1.1,Infinity,Infinity,near-critical,7,4,0.123456789012345", a.ToCsv());
-        Assert.AreEqual("0.5,0.05,10,5,3,,,,,7,,", b.ToCsv());
+        Assert.AreEqual("1,0.05,10,5,,1.1,Infinity,Infinity,near-critical,7,4,0.123456789012345,", a.ToCsv());
+        Assert.AreEqual("0.5,0.05,10,5,3,,,,,7,,,", b.ToCsv());
     }
 
     [TestMethod]
@@ -163,7 +163,7 @@ public sealed class SweepFormatTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Sub(SweepSettings.FileName), Settings().ToJson());
-        File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + Record(1.0).ToCsv() + "\n" + "1.5,0.05,ten,5,,,,,,7,,\n");
+        File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + Record(1.0).ToCsv() + "\n" + "1.5,0.05,ten,5,,,,,,7,,,\n");
 
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => SweepResults.Load(dir.Path));
 

@@ -164,6 +164,25 @@ public sealed class SweepRunnerTests
     }
 
     [TestMethod]
+    public void Run_ResultsWrittenBeforeTheDivergenceColumn_ResumedAndUpgraded()
+    {
+        // A results file of the previous format (no divergenceLayer column) with one configuration still to run.
+        string dir = CopyOfReference("old-format");
+        string results = Path.Combine(dir, SweepRecord.FileName);
+        string[] lines = File.ReadAllLines(results);
+        Assert.AreEqual(string.Join(',', SweepRecord.Header), lines[0]);
+        File.WriteAllText(results, string.Concat(lines[..^1].Select(l => l[..l.LastIndexOf(',')] + "\n")));
+        Assert.HasCount(2, SweepResults.Load(dir).Records, "readable as it is");
+
+        var summary = SweepRunner.Run(Tiny(), s_train, s_test, dir, Options);
+
+        Assert.AreEqual(2, summary.Resumed);
+        Assert.AreEqual(1, summary.Ran);
+        Assert.IsTrue(summary.Recovered.Any(r => r.Contains("divergenceLayer", StringComparison.Ordinal)), string.Join("; ", summary.Recovered));
+        AssertSameFiles(s_reference, dir);
+    }
+
+    [TestMethod]
     public void Run_PictureMissingOrEmpty_RedrawnOnResume()
     {
         string dir = s_root.Sub("pictures");
@@ -185,6 +204,33 @@ public sealed class SweepRunnerTests
             CollectionAssert.AreEqual(originals[i], File.ReadAllBytes(pictures[i]), pictures[i]);
         }
         CollectionAssert.AreEqual(pictures, Directory.GetFiles(recon).Order(StringComparer.Ordinal).ToArray(), "no temp file left");
+    }
+
+    [TestMethod]
+    public void Run_ReluThatOverflows_RecordsDivergenceAndNoTrainableDepthFromIt()
+    {
+        string dir = s_root.Sub("diverging");
+        var settings = Tiny() with { Activation = "relu", SigmaW2 = [1.0, 1e30] };
+
+        var summary = SweepRunner.Run(settings, s_train, s_test, dir, Options);
+
+        var loaded = SweepResults.Load(dir);
+        SweepRecord finite = loaded.Record(1.0, 0.05)!;
+        SweepRecord diverging = loaded.Record(1e30, 0.05)!;
+        Assert.IsNull(finite.DivergenceLayer);
+        Assert.IsNotNull(diverging.DivergenceLayer, "results.csv records the divergence");
+        int layer = diverging.DivergenceLayer.Value;
+        Assert.IsLessThan(layer, diverging.Cutoff);
+        for (int depth = layer; depth <= settings.MaxDepth; depth++)
+        {
+            Assert.IsFalse(diverging.PredictedTrainable(depth), $"depth {depth}");
+            Assert.IsLessThan(0.5, diverging.Score(depth), $"depth {depth}");
+        }
+        Assert.AreEqual(layer, summary.Records.Single(r => r.SigmaW2 == 1e30).DivergenceLayer);
+        Assert.IsTrue(loaded.Curve(1e30, 0.05).Where(p => p.Layer >= layer).All(p => float.IsNaN(p.NormalizedMedian)), "curves.csv keeps what was measured: NaN");
+        // Agreement (with a stand-in ground truth: nothing trains) counts no depth from the divergence on as predicted trainable.
+        var report = Agreement.Compute([diverging with { GtMaxTrainableDepth = 0, GtTestAccuracy = 0.1 }], [.. Enumerable.Range(layer, settings.MaxDepth - layer + 1)]);
+        Assert.AreEqual(0, report.Probe.FalsePositives);
     }
 
     [TestMethod]
