@@ -157,8 +157,10 @@ public static class ProbeBenchmark
             {
                 // nn.Linear's default init would draw from the global generator; same U(±1/√fan_in) from a private one.
                 double bound = 1 / Math.Sqrt(sizes[l]);
-                using var w = rand([sizes[l - 1], sizes[l]], generator: init).mul_(2 * bound).sub_(bound);
-                using var b = rand([sizes[l - 1]], generator: init).mul_(2 * bound).sub_(bound);
+                using Scalar width = (2 * bound).ToScalar();
+                using Scalar shift = bound.ToScalar();
+                using var w = rand([sizes[l - 1], sizes[l]], generator: init).mul_(width).sub_(shift);
+                using var b = rand([sizes[l - 1]], generator: init).mul_(width).sub_(shift);
                 var decoder = (new Parameter(w.clone()), new Parameter(b.clone()));
                 decoders.Add(decoder);
                 optimizers.Add(optim.Adam([decoder.Item1, decoder.Item2], lr: 1e-3));

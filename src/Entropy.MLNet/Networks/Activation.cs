@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Entropy.MLNet.Runtime;
 
 namespace Entropy.MLNet.Networks;
 
@@ -26,7 +27,7 @@ public sealed class Activation
     public static Activation Relu { get; } = new("relu", x => x.relu(), isBounded: false);
 
     /// <summary>The hard tangent clamp(x, −1, 1).</summary>
-    public static Activation HardTanh { get; } = new("hardtanh", x => x.clamp(-1, 1), isBounded: true);
+    public static Activation HardTanh { get; } = new("hardtanh", x => x.clamp(TorchScalars.MinusOne, TorchScalars.One), isBounded: true);
 
     /// <summary>The Gaussian error linear unit x·Φ(x) (exact, erf-based form).</summary>
     public static Activation Gelu { get; } = new("gelu", x => nn.functional.gelu(x), isBounded: false);

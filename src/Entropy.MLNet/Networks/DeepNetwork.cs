@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Entropy.MLNet.Runtime;
 
 namespace Entropy.MLNet.Networks;
 
@@ -76,8 +77,11 @@ public sealed class DeepNetwork : nn.Module<Tensor, Tensor>
                 double wStd = Math.Sqrt(spec.SigmaW2 / sizes[l - 1]);
                 double bStd = Math.Sqrt(spec.SigmaB2);
                 // Drawn on the CPU so that the same seed gives the same weights on every device.
-                using var w = randn([sizes[l], sizes[l - 1]], generator: generator).mul_(wStd);
-                using var b = randn([sizes[l]], generator: generator).mul_(bStd);
+                // Explicit scalars, held until libtorch returns (see TorchScalars).
+                using Scalar wScale = wStd.ToScalar();
+                using Scalar bScale = bStd.ToScalar();
+                using var w = randn([sizes[l], sizes[l - 1]], generator: generator).mul_(wScale);
+                using var b = randn([sizes[l]], generator: generator).mul_(bScale);
                 weights.Add(new Parameter(w.to(device ?? CPU), requires_grad: true));
                 biases.Add(new Parameter(b.to(device ?? CPU), requires_grad: true));
             }

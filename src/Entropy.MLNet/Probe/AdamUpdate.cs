@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
+using Entropy.MLNet.Runtime;
 
 namespace Entropy.MLNet.Probe;
 
@@ -37,10 +38,16 @@ internal static class AdamUpdate
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        firstMoment.lerp_(gradient, 1 - settings.Beta1);
-        secondMoment.mul_(settings.Beta2).addcmul_(gradient, gradient, 1 - settings.Beta2);
-        Tensor denominator = secondMoment.sqrt().div_(bc2Sqrt).add_(settings.Epsilon);
-        parameter.addcdiv_(firstMoment, denominator, -stepSize);
+        // Explicit scalars, held until libtorch returns (see TorchScalars).
+        using Scalar beta2 = settings.Beta2.ToScalar();
+        using Scalar oneMinusBeta2 = (1 - settings.Beta2).ToScalar();
+        using Scalar correction = bc2Sqrt.ToScalar();
+        using Scalar epsilon = settings.Epsilon.ToScalar();
+        using Scalar update = (-stepSize).ToScalar();
+        firstMoment.lerp_(gradient, 1 - settings.Beta1);   // a weight tensor, which the dispose scope holds
+        secondMoment.mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
+        Tensor denominator = secondMoment.sqrt().div_(correction).add_(epsilon, TorchScalars.One);
+        parameter.addcdiv_(firstMoment, denominator, update);
     }
 
     private static bool Fusable(Tensor t) => t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();

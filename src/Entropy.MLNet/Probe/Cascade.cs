@@ -3,6 +3,7 @@ using Entropy.MLNet.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Entropy.MLNet.Runtime;
 
 namespace Entropy.MLNet.Probe;
 
@@ -237,10 +238,15 @@ public sealed class DecoderGroup : nn.Module
         var ws = new Tensor[count];
         var bs = new Tensor[count];
         // Per decoder: weight then bias, each U(−1/√fan_in, 1/√fan_in) as PyTorch's nn.Linear default.
-        for (int j = 0; j < count; j++)
+        // Explicit scalars, held until libtorch returns (see TorchScalars).
+        using (Scalar width = (2 * bound).ToScalar())
+        using (Scalar shift = bound.ToScalar())
         {
-            ws[j] = rand([outputSize, inputSize], generator: generator).mul_(2 * bound).sub_(bound);
-            bs[j] = rand([outputSize], generator: generator).mul_(2 * bound).sub_(bound);
+            for (int j = 0; j < count; j++)
+            {
+                ws[j] = rand([outputSize, inputSize], generator: generator).mul_(width).sub_(shift);
+                bs[j] = rand([outputSize], generator: generator).mul_(width).sub_(shift);
+            }
         }
         using var w = stack(ws, 0);
         using var b = stack(bs, 0);
@@ -331,8 +337,9 @@ public sealed class DecoderGroup : nn.Module
         else
         {
             Tensor t = target.narrow(1, firstOutput, block);
-            Tensor delta = tanhOutput ? y.sub(t).mul_(y.square().neg_().add_(1)) : y.sub(t);
-            y = delta.mul_(scale);
+            using Scalar scaleScalar = scale.ToScalar();
+            Tensor delta = tanhOutput ? y.sub(t).mul_(y.square().neg_().add_(TorchScalars.One, TorchScalars.One)) : y.sub(t);
+            y = delta.mul_(scaleScalar);
             gb = y.sum(0L);
         }
         gb.MoveToOuterDisposeScope();
@@ -371,7 +378,7 @@ public sealed class DecoderGroup : nn.Module
             Tensor w = count == Count ? weight : weight.narrow(0, index, count);
             Tensor b = count == Count ? bias : bias.narrow(0, index, count);
             // (TorchSharp 0.107's baddbmm binding mixes up its arguments, so bmm then add.)
-            Tensor y = x.bmm(w.transpose(1, 2)).add_(b.unsqueeze(1));
+            Tensor y = x.bmm(w.transpose(1, 2)).add_(b.unsqueeze(1), TorchScalars.One);
             if (_tanh)
             {
                 y = y.tanh();

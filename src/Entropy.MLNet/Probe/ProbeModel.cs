@@ -292,7 +292,7 @@ public sealed class ProbeModel : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        Tensor oneHot = eye(Classes, device: Device).mul_(2).sub_(1);
+        Tensor oneHot = eye(Classes, device: Device).mul_(TorchScalars.Two).sub_(TorchScalars.One);
         float[] flat = ToArray(Cascade.Reconstruct(oneHot, Network.Depth));
         var result = new float[Classes][];
         for (int k = 0; k < Classes; k++)
