@@ -29,6 +29,8 @@ internal static class EntropyCli
         yield return TheoryCommand.Create();
         yield return TrainCommand.Create();
         yield return SweepCommand.Create();
+        yield return GroundTruthCommand.Create();
+        yield return AgreementCommand.Create();
         yield return MergeCommand.Create();
         yield return ReportCommand.Create();
     }

@@ -24,23 +24,27 @@ internal static class TrainCommand
         var depth = new Option<int>("--depth") { Description = "Depth D of the network (>= 2), as for the probe.", Required = true };
         var width = new Option<string>("--width") { Description = "Width: wide (as the input, then 400, then classes), shrinking, a number such as 128, or a list.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
-        var epochs = new Option<int?>("--epochs") { Description = "Epoch budget. Default per dataset (mnist: 2; cifar10: 10)." };
-        var threshold = new Option<double?>("--threshold") { Description = "Test accuracy that counts as trainable. Default per dataset (mnist: 0.5; cifar10: 0.25)." };
+        var steps = new Option<int?>("--steps") { Description = "Budget in SGD steps (the protocol's unit, docs/ground-truth.md). Default 500 unless --epochs is given." };
+        var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Steps between test evaluations with a step budget.", DefaultValueFactory = _ => GroundTruthProtocol.EvaluateEvery };
+        var epochs = new Option<int?>("--epochs") { Description = "Epoch budget instead of --steps (test accuracy after every epoch)." };
+        var threshold = new Option<double?>("--threshold") { Description = "Test accuracy that counts as trainable. Default per dataset (mnist, fashion-mnist: 0.5; cifar10: 0.2)." };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate. Default per dataset (mnist: 0.01 for the short budget; the authors used 0.001 with up to 200 epochs)." };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate. Default 0.01 (the protocol's; the authors used 0.001 with up to 200 epochs)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
-        var trainSamples = new Option<int?>("--train-samples") { Description = "Training images (a seeded subset); default all." };
+        var trainSamples = new Option<int?>("--train-samples") { Description = "Training images (a seeded subset). Default 10,000 (or all when fewer)." };
+        var testSamples = new Option<int?>("--test-samples") { Description = "Test images (the first N). Default 2,000 (or all when fewer)." };
         var doubleSoftmax = new Option<bool>("--double-softmax") { Description = "The authors' head: softmax of the activated last layer fed to cross-entropy (a double softmax). Default: logits." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
 
         var command = new Command("train",
-            "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) with SGD (lr 1e-3, batch 64, as the authors) " +
-            "and reports whether test accuracy reaches the threshold within the epoch budget (stopping early once it does).\n" +
+            "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) under the protocol of docs/ground-truth.md " +
+            "(SGD lr 0.01, batch 64, 500 steps, 10,000 training and 2,000 test images) and reports whether test accuracy reaches the threshold within the budget " +
+            "(stopping early once it does).\n" +
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
-            dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, epochs, threshold, optimizer, learningRate, batchSize,
-            trainSamples, doubleSoftmax, threads, maxMemory, device, seed, format,
+            dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, steps, evaluateEvery, epochs, threshold, optimizer, learningRate, batchSize,
+            trainSamples, testSamples, doubleSoftmax, threads, maxMemory, device, seed, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -54,6 +58,8 @@ internal static class TrainCommand
                 Width = NetworkWidth.Parse(parse.GetValue(width) ?? "wide"),
                 Activation = Activation.Parse(parse.GetValue(activation) ?? "tanh"),
                 Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
+                Steps = parse.GetValue(steps) ?? (parse.GetValue(epochs) is null ? GroundTruthProtocol.DefaultSteps : null),
+                EvaluateEvery = parse.GetValue(evaluateEvery),
                 Threshold = parse.GetValue(threshold) ?? defaults.Threshold,
                 Optimizer = GroundTruthOptions.ParseOptimizer(parse.GetValue(optimizer) ?? "sgd"),
                 LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
@@ -67,7 +73,12 @@ internal static class TrainCommand
             };
             // Check the numbers before loading data, so that a typo fails at once.
             CheckNumbers(options);
-            // Only the training images the trainer will use are loaded (the same seeded subset it would pick from the whole split).
+            if (parse.GetValue(steps) is not null && parse.GetValue(epochs) is not null)
+            {
+                throw new ArgumentException("Give --steps or --epochs, not both.");
+            }
+            // With --train-samples only the images the trainer will use are loaded (the same seeded subset it would pick
+            // from the whole split); otherwise the split is loaded and the protocol's subset taken from it.
             ImageDataset train = DatasetCatalog.Load(new DatasetRequest(name)
             {
                 Split = "train",
@@ -76,10 +87,15 @@ internal static class TrainCommand
                 Subset = options.TrainSamples is >= 1 ? count => GroundTruthTrainer.SubsetIndices(count, options.TrainSamples, options.Seed) : null,
             });
             ImageDataset test = DatasetCatalog.Load(new DatasetRequest(name) { Split = "test", DataDir = parse.GetValue(dataDir), MaxMemoryBytes = options.MaxMemoryBytes });
+            options = options with
+            {
+                TrainSamples = options.TrainSamples ?? Math.Min(GroundTruthProtocol.TrainSamples, train.Count),
+                TestSamples = parse.GetValue(testSamples) ?? Math.Min(GroundTruthProtocol.TestSamples, test.Count),
+            };
             var progress = output.Json ? null : new EpochLines(output);
             GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);
             var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, options.Width.ToString(),
-                options.Activation.Name, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Epochs, result.Threshold,
+                options.Activation.Name, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Steps is null ? options.Epochs : null, options.Steps, result.StepsRun, result.Threshold,
                 options.DoubleSoftmax ? "double-softmax" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
                 result.BestTestAccuracy, result.EpochsRun, result.TrainSamples, result.TestSamples, result.Seed, result.Seconds, defaults.Rationale);
             output.Write(summary, w => summary.WriteText(w));
@@ -106,6 +122,14 @@ internal static class TrainCommand
         {
             throw new ArgumentException($"--epochs must be at least 1; got {options.Epochs}.");
         }
+        if (options.Steps is < 1)
+        {
+            throw new ArgumentException($"--steps must be at least 1; got {options.Steps}.");
+        }
+        if (options.EvaluateEvery < 1)
+        {
+            throw new ArgumentException($"--evaluate-every must be at least 1; got {options.EvaluateEvery}.");
+        }
         if (!(options.Threshold > 0 && options.Threshold <= 1))
         {
             throw new ArgumentException($"--threshold must be an accuracy in (0, 1]; got {options.Threshold.ToString(CultureInfo.InvariantCulture)}.");
@@ -124,7 +148,7 @@ internal static class TrainCommand
     }
 
     internal sealed record TrainSummary(string Dataset, string Source, double SigmaW2, double SigmaB2, int Depth, string Width, string Activation,
-        string Optimizer, double LearningRate, int EpochBudget, double Threshold, string Head, bool Trainable, double[] TestAccuracy,
+        string Optimizer, double LearningRate, int? EpochBudget, int? StepBudget, int StepsRun, double Threshold, string Head, bool Trainable, double[] TestAccuracy,
         double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int Epochs, int TrainSamples, int TestSamples, int Seed, double Seconds,
         string Defaults)
     {
@@ -132,12 +156,14 @@ internal static class TrainCommand
         {
             var c = CultureInfo.InvariantCulture;
             w.WriteLine(string.Create(c, $"Ground truth: {Dataset} ({Source}), sigma_w^2 = {SigmaW2}, sigma_b^2 = {SigmaB2}, depth {Depth}, width {Width}, {Activation}, head {Head}"));
-            w.WriteLine(string.Create(c, $"Training: {Optimizer} lr {LearningRate}, up to {EpochBudget} epoch(s) on {TrainSamples} images; trainable when test accuracy >= {Threshold} ({TestSamples} test images)"));
+            string budget = StepBudget is { } s ? $"{s} step(s)" : $"{EpochBudget} epoch(s)";
+            string unit = StepBudget is null ? "epoch" : "evaluation";
+            w.WriteLine(string.Create(c, $"Training: {Optimizer} lr {LearningRate}, up to {budget} on {TrainSamples} images; trainable when test accuracy >= {Threshold} ({TestSamples} test images)"));
             for (int e = 0; e < TestAccuracy.Length; e++)
             {
-                w.WriteLine(string.Create(c, $"  epoch {e + 1}: train accuracy {TrainAccuracy[e]:F4}, test accuracy {TestAccuracy[e]:F4}, loss {TrainLoss[e]:F4}"));
+                w.WriteLine(string.Create(c, $"  {unit} {e + 1}: train accuracy {TrainAccuracy[e]:F4}, test accuracy {TestAccuracy[e]:F4}, loss {TrainLoss[e]:F4}"));
             }
-            w.WriteLine(string.Create(c, $"Trainable: {(Trainable ? "yes" : "no")} (best test accuracy {BestTestAccuracy:F4} after {Epochs} epoch(s), {Seconds:F1} s)"));
+            w.WriteLine(string.Create(c, $"Trainable: {(Trainable ? "yes" : "no")} (best test accuracy {BestTestAccuracy:F4} after {StepsRun} step(s), {Seconds:F1} s)"));
         }
     }
 }

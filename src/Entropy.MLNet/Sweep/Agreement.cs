@@ -53,20 +53,22 @@ public static class Agreement
 
     /// <summary>The metrics of one predictor.</summary>
     /// <param name="predictor">Name shown in reports.</param>
-    /// <param name="pairs">
-    /// Per configuration: the predicted maximum trainable depth (may be +∞; NaN, a predictor without a finite answer
-    /// such as a diverged network's, counts as predicting no depth trainable, i.e. 0) and the actual one (0 = none).
-    /// </param>
+    /// <param name="pairs">Per configuration: the predicted maximum trainable depth (may be +∞; NaN = no finite answer, e.g. a diverging network) and the actual one (0 = none; the cap when censored).</param>
     /// <param name="depths">Cell depths.</param>
-    /// <param name="maxDepth">The deepest depth searched; both sides are clipped to it for the depth error and the correlation.</param>
+    /// <param name="maxDepth">The deepest depth searched; both sides are clipped to it for the depth errors and the correlation.</param>
+    /// <remarks>
+    /// A NaN prediction is never read as a depth: its configuration is left out of every metric and counted in
+    /// <see cref="AgreementMetrics.NonFinite"/>. The log₂ error clips both sides to [min depth − 1, max depth], so "none"
+    /// (no depth trains) counts as min depth − 1 and a censored truth (≥ cap) scores 0 for a prediction ≥ cap and
+    /// log₂(cap / prediction), a lower bound, below it.
+    /// </remarks>
     public static AgreementMetrics Compute(string predictor, IReadOnlyList<(double Predicted, int Actual)> pairs, IReadOnlyList<int> depths, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         ArgumentNullException.ThrowIfNull(depths);
-        // A NaN prediction (a diverged network) predicts no depth trainable: it must never count as trainable.
-        pairs = [.. pairs.Select(p => (double.IsNaN(p.Predicted) ? 0.0 : p.Predicted, p.Actual))];
+        var finite = pairs.Where(p => !double.IsNaN(p.Predicted)).ToList();
         int tp = 0, fp = 0, fn = 0, tn = 0;
-        foreach (var (predicted, actual) in pairs)
+        foreach (var (predicted, actual) in finite)
         {
             foreach (int depth in depths)
             {
@@ -94,10 +96,18 @@ public static class Agreement
         double accuracy = cells == 0 ? double.NaN : (double)(tp + tn) / cells;
         double f1 = tp + fp + fn == 0 ? 1.0 : 2.0 * tp / ((2.0 * tp) + fp + fn);
         double iou = tp + fp + fn == 0 ? 1.0 : (double)tp / (tp + fp + fn);
-        double[] predictedClipped = [.. pairs.Select(p => Math.Clamp(p.Predicted, 0, maxDepth))];
-        double[] actualClipped = [.. pairs.Select(p => (double)Math.Clamp(p.Actual, 0, maxDepth))];
-        double mae = pairs.Count == 0 ? double.NaN : predictedClipped.Zip(actualClipped, (p, a) => Math.Abs(p - a)).Average();
-        return new AgreementMetrics(predictor, pairs.Count, cells, tp, fp, fn, tn, accuracy, f1, iou, Spearman(predictedClipped, actualClipped), mae);
+        double[] predictedClipped = [.. finite.Select(p => Math.Clamp(p.Predicted, 0, maxDepth))];
+        double[] actualClipped = [.. finite.Select(p => (double)Math.Clamp(p.Actual, 0, maxDepth))];
+        double mae = finite.Count == 0 ? double.NaN : predictedClipped.Zip(actualClipped, (p, a) => Math.Abs(p - a)).Average();
+        double floor = Math.Max(1, (depths.Count == 0 ? Training.TrainableDepthSearch.MinimumDepth : depths.Min()) - 1);
+        double top = Math.Max(floor, maxDepth);
+        double log2 = finite.Count == 0 ? double.NaN
+            : finite.Average(p => Math.Abs(Math.Log2(Math.Clamp(p.Predicted, floor, top) / Math.Clamp(p.Actual, floor, top))));
+        return new AgreementMetrics(predictor, finite.Count, cells, tp, fp, fn, tn, accuracy, f1, iou, Spearman(predictedClipped, actualClipped), mae)
+        {
+            NonFinite = pairs.Count - finite.Count,
+            MeanAbsoluteLog2Error = log2,
+        };
     }
 
     /// <summary>Spearman's rank correlation: the Pearson correlation of the ranks, ties given their average rank.</summary>

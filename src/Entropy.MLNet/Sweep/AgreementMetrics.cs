@@ -5,7 +5,7 @@ namespace Entropy.MLNet.Sweep;
 /// (see <see cref="Agreement"/>). "Positive" = trainable.
 /// </summary>
 /// <param name="Predictor">Which predictor: <c>probe</c> (the cutoff) or <c>6ξc</c> (mean-field).</param>
-/// <param name="Configurations">Configurations with ground truth that were compared.</param>
+/// <param name="Configurations">Configurations with ground truth and a finite prediction that were compared (see <see cref="NonFinite"/>).</param>
 /// <param name="Cells">(configuration, depth) cells compared.</param>
 /// <param name="TruePositives">Cells predicted trainable that trained.</param>
 /// <param name="FalsePositives">Cells predicted trainable that did not train.</param>
@@ -28,4 +28,15 @@ public sealed record AgreementMetrics(
     double F1,
     double IoU,
     double Spearman,
-    double MeanAbsoluteDepthError);
+    double MeanAbsoluteDepthError)
+{
+    /// <summary>Configurations left out because the prediction was not a number (e.g. a diverging network); never read as a depth.</summary>
+    public int NonFinite { get; init; }
+
+    /// <summary>
+    /// Mean |log₂(predicted / actual)| maximum trainable depth, both clipped to [min depth − 1, max depth]: "none" counts as
+    /// min depth − 1, a censored truth (≥ cap) scores log₂(cap / predicted) when the prediction is below the cap (a lower
+    /// bound) and 0 otherwise. 1.0 = off by a factor of 2 on average.
+    /// </summary>
+    public double MeanAbsoluteLog2Error { get; init; } = double.NaN;
+}

@@ -9,8 +9,8 @@ public sealed record GroundTruthSettings
     /// <summary>Optimizer: <c>sgd</c> (the authors') or <c>adam</c>.</summary>
     public string Optimizer { get; init; } = "sgd";
 
-    /// <summary>Learning rate; default 1e-3 as the authors.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Learning rate; default <see cref="Training.GroundTruthProtocol.LearningRate"/>.</summary>
+    public double LearningRate { get; init; } = Training.GroundTruthProtocol.LearningRate;
 
     /// <summary>Epoch budget per trained network.</summary>
     public int Epochs { get; init; } = 2;
@@ -25,7 +25,7 @@ public sealed record GroundTruthSettings
     public int StaircaseStep { get; init; } = 5;
 
     /// <summary>Mini-batch size; default 64 as the authors.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = Training.GroundTruthProtocol.BatchSize;
 
     /// <summary>Training images (first N of a seeded shuffle); null = all.</summary>
     public int? TrainSamples { get; init; }

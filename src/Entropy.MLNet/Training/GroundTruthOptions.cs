@@ -9,8 +9,8 @@ namespace Entropy.MLNet.Training;
 
 /// <summary>
 /// Settings of one ground-truth training: the probe's deep network (same <see cref="NetworkSpec"/> rules) trained as a
-/// classifier. Defaults are the authors' (SGD, lr 1e-3, batch 64, shuffled every epoch); the epoch budget and the
-/// threshold default to small CPU budgets (see <see cref="GroundTruthDefaults.For"/>).
+/// classifier. Optimizer, learning rate and batch default to <see cref="GroundTruthProtocol"/> (SGD, lr 0.01, batch 64,
+/// shuffled every pass); the budget is <see cref="Epochs"/> epochs unless <see cref="Steps"/> is set.
 /// </summary>
 public sealed record GroundTruthOptions
 {
@@ -32,14 +32,23 @@ public sealed record GroundTruthOptions
     /// <summary>Optimizer; default SGD as the authors.</summary>
     public GroundTruthOptimizer Optimizer { get; init; } = GroundTruthOptimizer.Sgd;
 
-    /// <summary>Learning rate; default 1e-3 as the authors.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Learning rate; default <see cref="GroundTruthProtocol.LearningRate"/> (the authors used 1e-3 with a much longer budget).</summary>
+    public double LearningRate { get; init; } = GroundTruthProtocol.LearningRate;
 
     /// <summary>Mini-batch size; default 64 as the authors.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = GroundTruthProtocol.BatchSize;
 
-    /// <summary>Epoch budget; default 2 (see <see cref="GroundTruthDefaults"/>).</summary>
+    /// <summary>Epoch budget when <see cref="Steps"/> is null; default 2 (see <see cref="GroundTruthDefaults"/>). Test accuracy is measured after every epoch.</summary>
     public int Epochs { get; init; } = 2;
+
+    /// <summary>
+    /// Budget in SGD steps (the protocol's unit; reshuffled after every pass over the subset); null = <see cref="Epochs"/>
+    /// epochs. Test accuracy is then measured every <see cref="EvaluateEvery"/> steps and after the last.
+    /// </summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Steps between test evaluations when <see cref="Steps"/> is set; default <see cref="GroundTruthProtocol.EvaluateEvery"/>.</summary>
+    public int EvaluateEvery { get; init; } = GroundTruthProtocol.EvaluateEvery;
 
     /// <summary>Test accuracy that counts as trainable; default 0.5 (see <see cref="GroundTruthDefaults"/>).</summary>
     public double Threshold { get; init; } = 0.5;
@@ -108,6 +117,14 @@ public sealed record GroundTruthOptions
         }
         int[] sizes = NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
+        if (Steps is { } steps && steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), steps, $"Steps must be at least 1; got {steps}.");
+        }
+        if (EvaluateEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, $"EvaluateEvery must be at least 1; got {EvaluateEvery}.");
+        }
         if (!(Threshold > 0 && Threshold <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"Threshold must be an accuracy in (0, 1]; got {Threshold}.");

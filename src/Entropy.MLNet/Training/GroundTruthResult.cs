@@ -18,20 +18,23 @@ public sealed record GroundTruthResult
     /// <summary>The threshold used.</summary>
     public required double Threshold { get; init; }
 
-    /// <summary>Test accuracy after each epoch run (fewer entries than the budget after an early exit).</summary>
+    /// <summary>Test accuracy at each evaluation (after every epoch, or every N steps with a step budget; fewer entries after an early exit).</summary>
     public required double[] TestAccuracy { get; init; }
 
-    /// <summary>Training accuracy of each epoch (running accuracy over the epoch's batches, as seen while training).</summary>
+    /// <summary>Training accuracy since the previous evaluation (running accuracy over those batches, as seen while training).</summary>
     public required double[] TrainAccuracy { get; init; }
 
-    /// <summary>Mean training loss of each epoch (NaN once the network diverges).</summary>
+    /// <summary>Mean training loss since the previous evaluation (NaN once the network diverges).</summary>
     public required double[] TrainLoss { get; init; }
 
     /// <summary>The best test accuracy over the epochs run.</summary>
     public double BestTestAccuracy => TestAccuracy.Length == 0 ? 0 : TestAccuracy.Max();
 
-    /// <summary>Epochs run.</summary>
+    /// <summary>Evaluations made (epochs run, in epoch mode).</summary>
     public int EpochsRun => TestAccuracy.Length;
+
+    /// <summary>SGD steps run (fewer than the budget after an early exit or a divergence).</summary>
+    public int StepsRun { get; init; }
 
     /// <summary>The seed.</summary>
     public required int Seed { get; init; }

@@ -10,10 +10,13 @@ namespace Entropy.MLNet.Training;
 
 /// <summary>
 /// Ground truth for the probe: trains the probe's <see cref="DeepNetwork"/> (same spec and seed rules) as a
-/// classifier and says whether it reaches a test-accuracy threshold within an epoch budget — the quantity the cutoff
-/// predicts. As the authors: mini-batch SGD (lr 1e-3, batch 64), reshuffled every epoch, test accuracy after each
-/// epoch, early exit once the threshold is reached. Differences: the head is logits + cross-entropy unless
-/// <see cref="GroundTruthOptions.DoubleSoftmax"/>; test accuracy is exact over the test images (the authors average
+/// classifier and says whether it reaches a test-accuracy threshold within a budget — the quantity the cutoff
+/// predicts. As the authors: mini-batch SGD (batch 64), reshuffled every pass, early exit once the threshold is
+/// reached. The budget is <see cref="GroundTruthOptions.Steps"/> SGD steps with a test every
+/// <see cref="GroundTruthOptions.EvaluateEvery"/> steps (the protocol of docs/ground-truth.md; a network whose loss
+/// turns non-finite stops there), or <see cref="GroundTruthOptions.Epochs"/> epochs with a test after each.
+/// Differences from the authors: lr 0.01 (<see cref="GroundTruthProtocol"/>), the head is logits + cross-entropy unless
+/// <see cref="GroundTruthOptions.DoubleSoftmax"/>, and test accuracy is exact over the test images (the authors average
 /// per-batch accuracies, which differs only through a smaller last batch).
 /// </summary>
 public static class GroundTruthTrainer
@@ -62,21 +65,38 @@ public static class GroundTruthTrainer
         // A batch larger than the data is the whole data: clamp it, so that the batch arithmetic cannot overflow.
         int batchSize = Math.Min(options.BatchSize, n);
         int batches = (n + batchSize - 1) / batchSize;
+        // Epoch mode measures after every epoch; step mode every EvaluateEvery steps and after the last step.
+        int totalSteps = options.Steps ?? checked(options.Epochs * batches);
+        int epochs = options.Steps is null ? options.Epochs : (totalSteps + batches - 1) / batches;
         bool trainable = false;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        int stepsRun = 0;
+        Tensor? order = null;
+        try
         {
-            // The permutation is drawn on the CPU from the private generator, so every device sees the same order.
-            using var order = randperm(n, generator: shuffle).to(device);
             double lossSum = 0;
             long correct = 0;
-            for (int b = 0; b < batches; b++)
+            long seen = 0;
+            for (int step = 0; step < totalSteps; step++)
             {
                 ct.ThrowIfCancellationRequested();
+                int b = step % batches;
+                if (b == 0)
+                {
+                    // The permutation is drawn on the CPU from the private generator, so every device sees the same order.
+                    order?.Dispose();
+                    Tensor cpuOrder = randperm(n, generator: shuffle);
+                    order = cpuOrder.to(device);
+                    if (!ReferenceEquals(order, cpuOrder))
+                    {
+                        cpuOrder.Dispose();
+                    }
+                }
                 int start = b * batchSize;
                 int size = Math.Min(batchSize, n - start);
+                bool diverged;
                 using (var scope = NewDisposeScope())
                 {
-                    Tensor idx = order.narrow(0, start, size);
+                    Tensor idx = order!.narrow(0, start, size);
                     Tensor x = trainX.index_select(0, idx);
                     Tensor y = trainY.index_select(0, idx);
                     Tensor output = network.forward(x);
@@ -84,24 +104,48 @@ public static class GroundTruthTrainer
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
-                    lossSum += loss.item<float>() * size;
+                    float value = loss.item<float>();
+                    diverged = !float.IsFinite(value);
+                    lossSum += value * size;
                     correct += output.argmax(1).eq(y).sum().item<long>();
+                    seen += size;
                 }
-                progress?.Report(new GroundTruthProgress(epoch, options.Epochs, b + 1, batches, testAccuracy.Count > 0 ? testAccuracy[^1] : null));
-            }
-            trainLoss.Add(lossSum / n);
-            trainAccuracy.Add((double)correct / n);
-            double accuracy = Accuracy(network, testX, testY);
-            testAccuracy.Add(accuracy);
-            progress?.Report(new GroundTruthProgress(epoch, options.Epochs, batches, batches, accuracy));
-            if (accuracy >= options.Threshold)
-            {
-                trainable = true;
-                if (options.EarlyExit)
+                stepsRun = step + 1;
+                int epoch = (step / batches) + 1;
+                progress?.Report(new GroundTruthProgress(epoch, epochs, b + 1, batches, testAccuracy.Count > 0 ? testAccuracy[^1] : null));
+                bool last = stepsRun == totalSteps;
+                bool evaluate = options.Steps is null ? b == batches - 1 : last || stepsRun % options.EvaluateEvery == 0;
+                // In step mode a diverged network (non-finite loss) stops: its weights never recover.
+                bool stop = options.Steps is not null && diverged;
+                if (!evaluate && !stop)
+                {
+                    continue;
+                }
+                trainLoss.Add(lossSum / seen);
+                trainAccuracy.Add((double)correct / seen);
+                lossSum = 0;
+                correct = 0;
+                seen = 0;
+                double accuracy = Accuracy(network, testX, testY);
+                testAccuracy.Add(accuracy);
+                progress?.Report(new GroundTruthProgress(epoch, epochs, batches, batches, accuracy));
+                if (accuracy >= options.Threshold)
+                {
+                    trainable = true;
+                    if (options.EarlyExit)
+                    {
+                        break;
+                    }
+                }
+                if (stop)
                 {
                     break;
                 }
             }
+        }
+        finally
+        {
+            order?.Dispose();
         }
         return new GroundTruthResult
         {
@@ -116,6 +160,7 @@ public static class GroundTruthTrainer
             Seed = options.Seed,
             TrainSamples = n,
             TestSamples = testCount,
+            StepsRun = stepsRun,
             Seconds = watch.Elapsed.TotalSeconds,
         };
     }

@@ -7,6 +7,14 @@ namespace Entropy.MLNet.Tests.Sweep;
 [TestClass]
 public sealed class DivergenceSweepTests
 {
+    // Whole curves (layers 1..D − 2 at depth 80) for the given σ_w².
+    private static string Curves(params double[] sigmaW2) => string.Join(',', SweepCurvePoint.Header) + "\n" + string.Concat(
+        sigmaW2.SelectMany(w => Enumerable.Range(1, 78).Select(layer => new SweepCurvePoint
+        {
+            SigmaW2 = w, SigmaB2 = 0.05, Layer = layer, MedianRelativeEntropy = 0.25f, NormalizedMedian = 1f, MeanRelativeEntropy = 0.3f,
+            DifferentialEntropy = -1, DecoderTestMse = 1e-3f,
+        }.ToCsv() + "\n")));
+
     private static SweepSettings Settings() => new()
     {
         Dataset = "mnist",
@@ -38,6 +46,7 @@ public sealed class DivergenceSweepTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Sub(SweepSettings.FileName), Settings().ToJson());
         File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + Record(1.0, 20, null).ToCsv() + "\n" + Record(10.0, 60, 70).ToCsv() + "\n");
+        File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), Curves(1.0, 10.0)); // a finished configuration needs its whole curve
 
         var records = SweepResults.Load(dir.Path).Records;
 
@@ -48,6 +57,7 @@ public sealed class DivergenceSweepTests
         // A file written before the column existed: twelve columns.
         string old = string.Join(',', SweepRecord.Header.Take(12)) + "\n" + Record(1.0, 20, null).ToCsv()[..^1] + "\n";
         File.WriteAllText(dir.Sub(SweepRecord.FileName), old);
+        File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), Curves(1.0));
         var oldRecords = SweepResults.Load(dir.Path).Records;
         Assert.HasCount(1, oldRecords);
         Assert.IsNull(oldRecords[0].DivergenceLayer);
@@ -73,15 +83,17 @@ public sealed class DivergenceSweepTests
     }
 
     [TestMethod]
-    public void Agreement_NaNPrediction_CountsAsNothingTrainableInsteadOfThrowing()
+    public void Agreement_NaNPrediction_ReportedAsNonFiniteInsteadOfThrowing()
     {
         AgreementMetrics m = Agreement.Compute("probe", [(double.NaN, 0), (5.0, 5)], [2, 3, 4, 5, 6], 8);
 
-        // (NaN, 0): five true negatives; (5, 5): depths 2..5 true positives, 6 a true negative.
+        // (NaN, 0) is never read as a depth: it is counted as non-finite and left out of the cells;
+        // (5, 5): depths 2..5 true positives, 6 a true negative.
+        Assert.AreEqual(1, m.NonFinite);
         Assert.AreEqual(4, m.TruePositives);
         Assert.AreEqual(0, m.FalsePositives);
         Assert.AreEqual(0, m.FalseNegatives);
-        Assert.AreEqual(6, m.TrueNegatives);
+        Assert.AreEqual(1, m.TrueNegatives);
         Assert.AreEqual(0.0, m.MeanAbsoluteDepthError, 1e-12);
     }
 

@@ -28,7 +28,9 @@ public sealed class ResultsValidationTests
     {
         var dir = new TempDirectory();
         File.WriteAllText(dir.Sub(SweepSettings.FileName), Settings.ToJson());
-        File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + resultsRows);
+        // Rows are written without the last column (divergenceLayer); an empty one is added: no divergence.
+        string rows = string.Concat(resultsRows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r + ",\n"));
+        File.WriteAllText(dir.Sub(SweepRecord.FileName), string.Join(',', SweepRecord.Header) + "\n" + rows);
         File.WriteAllText(dir.Sub(SweepCurvePoint.FileName), curves ?? SweepFormatTests.CurvesFile(1.0));
         if (truth is not null)
         {

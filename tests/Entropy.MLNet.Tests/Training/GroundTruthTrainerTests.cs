@@ -62,6 +62,45 @@ public sealed class GroundTruthTrainerTests
     }
 
     [TestMethod]
+    public void Train_StepBudget_EvaluatesEveryNStepsAndAfterTheLast()
+    {
+        var options = Shallow() with { Steps = 25, EvaluateEvery = 10, Threshold = 1.0 };
+
+        GroundTruthResult result = GroundTruthTrainer.Train(Train, Test, options);
+
+        Assert.AreEqual(25, result.StepsRun);
+        Assert.HasCount(3, result.TestAccuracy); // after steps 10, 20 and 25
+        Assert.HasCount(3, result.TrainLoss);
+        Assert.IsFalse(result.Trainable);
+    }
+
+    [TestMethod]
+    public void Train_StepBudget_EarlyExitAtTheFirstEvaluationAboveThreshold()
+    {
+        var options = Shallow() with { Steps = 200, EvaluateEvery = 10, Threshold = 0.2 };
+
+        GroundTruthResult result = GroundTruthTrainer.Train(Train, Test, options);
+
+        Assert.IsTrue(result.Trainable);
+        Assert.AreEqual(10 * result.TestAccuracy.Length, result.StepsRun);
+        Assert.IsGreaterThanOrEqualTo(0.2, result.TestAccuracy[^1]);
+        Assert.IsTrue(result.TestAccuracy.SkipLast(1).All(a => a < 0.2));
+    }
+
+    [TestMethod]
+    public void Train_StepBudget_DivergedNetworkStopsAndIsNotTrainable()
+    {
+        // ReLU with an absurd learning rate overflows within a few steps; the loss turns NaN and training stops there.
+        var options = Shallow() with { Activation = Activation.Relu, SigmaW2 = 2, Depth = 10, LearningRate = 1e30, Steps = 50, EvaluateEvery = 10, Threshold = 0.99 };
+
+        GroundTruthResult result = GroundTruthTrainer.Train(Train, Test, options);
+
+        Assert.IsLessThan(50, result.StepsRun);
+        Assert.IsTrue(double.IsNaN(result.TrainLoss[^1]) || double.IsInfinity(result.TrainLoss[^1]));
+        Assert.IsFalse(result.Trainable);
+    }
+
+    [TestMethod]
     public void Train_Cancelled_Throws()
     {
         using var cts = new CancellationTokenSource();
