@@ -301,18 +301,16 @@ public sealed class ConfigurationScorer
     {
         var schema = scored.Schema;
         var result = new List<ConfigurationScore>(count);
-        var probeScore = schema.GetColumnOrNull("ProbeScore") ?? schema.GetColumnOrNull("Score");
+        var probeScore = schema["ProbeScore"];
         using var cursor = scored.GetRowCursor(schema);
         float w = 0, b = 0, cutoff = 0, xi = 0, score = 0, probability = 0;
         int depth = 0;
-        bool trainable = false;
         var getW = cursor.GetGetter<float>(schema["SigmaW2"]);
         var getB = cursor.GetGetter<float>(schema["SigmaB2"]);
         var getDepth = cursor.GetGetter<int>(schema["Depth"]);
         var getCutoff = cursor.GetGetter<float>(schema["Cutoff"]);
         var getXi = cursor.GetGetter<float>(schema["XiC"]);
-        var getTrainable = cursor.GetGetter<bool>(schema["PredictedTrainable"]);
-        var getScore = cursor.GetGetter<float>(probeScore!.Value);
+        var getScore = cursor.GetGetter<float>(probeScore);
         var getProbability = schema.GetColumnOrNull("Probability") is { } pc ? cursor.GetGetter<float>(pc) : null;
         while (cursor.MoveNext())
         {
@@ -323,7 +321,6 @@ public sealed class ConfigurationScorer
             getDepth(ref depth);
             getCutoff(ref cutoff);
             getXi(ref xi);
-            getTrainable(ref trainable);
             getScore(ref score);
             getProbability?.Invoke(ref probability);
             result.Add(new ConfigurationScore
@@ -334,7 +331,8 @@ public sealed class ConfigurationScorer
                 Cutoff = cutoff,
                 XiC = float.IsFinite(xi) ? xi : null,
                 ProbeScore = score,
-                PredictedTrainable = trainable,
+                // The sweep's decision (its PredictedLabel column; a predictor's PredictedLabel is the classifier's).
+                PredictedTrainable = cutoff >= depth,
                 Probability = getProbability is null ? null : probability,
             });
         }

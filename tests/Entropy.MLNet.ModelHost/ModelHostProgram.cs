@@ -15,6 +15,7 @@ namespace Entropy.MLNet.ModelHost;
 /// <see cref="InvalidDataException"/>, 1 anything else), or
 /// <c>probe-memory none|tensors|native INPUT.json OUTPUT.json</c> (the <see cref="ProbeMemory"/> check, with an optional
 /// deliberate leak; input: <see cref="ProbeMemoryInput"/>, output: <see cref="ProbeMemoryOutput"/>).
+/// Mode <c>load-dispose MODEL.zip INPUT.json OUTPUT.json</c> loads and disposes the model many times instead (see <see cref="LoadDisposeCycles"/>).
 /// </summary>
 public static class ModelHostProgram
 {
@@ -30,6 +31,10 @@ public static class ModelHostProgram
         if (args[0] == "load")
         {
             return Load(args[1], args[3]);
+        }
+        if (args[0] == "load-dispose")
+        {
+            return LoadDisposeCycles(args[1], args[2], args[3]);
         }
         try
         {
@@ -49,6 +54,48 @@ public static class ModelHostProgram
                 _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
             };
             File.WriteAllText(args[3], JsonSerializer.Serialize(ReadColumns(model.Transform(input))));
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine(ex.ToString());
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Loads and disposes the model <see cref="LoadDisposeInput.Cycles"/> times after a few warm-up cycles, keeping every
+    /// disposed model reachable so that no finalizer can free what <c>Dispose</c> left behind, and writes the resident
+    /// memory (VmRSS) before and after as a <see cref="LoadDisposeReport"/>.
+    /// </summary>
+    public static int LoadDisposeCycles(string model, string inputPath, string outputPath)
+    {
+        try
+        {
+            var input = JsonSerializer.Deserialize<LoadDisposeInput>(File.ReadAllText(inputPath))!;
+            var ml = new MLContext(seed: 0);
+            for (int i = 0; i < input.WarmUp; i++)
+            {
+                (TrainabilityModel.Load(ml, model, out _) as IDisposable)?.Dispose();
+            }
+            var held = new List<ITransformer>(input.Cycles);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            long before = ProcStatus("VmRSS");
+            bool disposable = true;
+            for (int i = 0; i < input.Cycles; i++)
+            {
+                ITransformer loaded = TrainabilityModel.Load(ml, model, out _);
+                disposable &= loaded is IDisposable;
+                (loaded as IDisposable)?.Dispose();
+                held.Add(loaded);
+            }
+            GC.Collect();
+            long after = ProcStatus("VmRSS");
+            var report = new LoadDisposeReport { Cycles = held.Count, Disposable = disposable, BeforeBytes = before, AfterBytes = after };
+            File.WriteAllText(outputPath, JsonSerializer.Serialize(report));
+            GC.KeepAlive(held);
             return 0;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -166,6 +213,32 @@ public static class ModelHostProgram
         /// <summary>Pixels.</summary>
         public float[] Pixels { get; set; } = [];
     }
+}
+
+/// <summary>Input of the <c>load-dispose</c> mode.</summary>
+public sealed class LoadDisposeInput
+{
+    /// <summary>Measured load-and-dispose cycles.</summary>
+    public int Cycles { get; set; } = 200;
+
+    /// <summary>Cycles run before the first measurement (native libraries, allocator pools).</summary>
+    public int WarmUp { get; set; } = 10;
+}
+
+/// <summary>What the <c>load-dispose</c> mode measured.</summary>
+public sealed class LoadDisposeReport
+{
+    /// <summary>Measured cycles.</summary>
+    public int Cycles { get; set; }
+
+    /// <summary>Whether every loaded model was <see cref="IDisposable"/>.</summary>
+    public bool Disposable { get; set; }
+
+    /// <summary>Resident memory before the measured cycles.</summary>
+    public long BeforeBytes { get; set; }
+
+    /// <summary>Resident memory after them, every disposed model still reachable.</summary>
+    public long AfterBytes { get; set; }
 }
 
 /// <summary>What the <c>load</c> mode reports.</summary>

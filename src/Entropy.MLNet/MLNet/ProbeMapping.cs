@@ -46,6 +46,9 @@ internal sealed class ProbeMapping
 
     public int[] ReconstructionLayers { get; }
 
+    /// <summary>The probe's column names, as saved (null for a file saved before they were).</summary>
+    public ProbeColumns? Columns { get; init; }
+
     /// <summary>Libtorch intra-op threads a row is scored with, whatever thread scores it.</summary>
     internal const int ScoringThreads = 1;
 
@@ -80,6 +83,15 @@ internal sealed class ProbeMapping
         using Tensor chosen = all.index_select(1, index).cpu().contiguous();
         return chosen.data<float>().ToArray();
     }
+}
+
+/// <summary>The user's column names of a probe.</summary>
+internal sealed record ProbeColumns(string Input, string Output, string Reconstruction)
+{
+    public static ProbeColumns? From(string? input, string? output, string? reconstruction) =>
+        string.IsNullOrWhiteSpace(input) || string.IsNullOrWhiteSpace(output) || string.IsNullOrWhiteSpace(reconstruction)
+            ? null
+            : new ProbeColumns(input, output, reconstruction);
 }
 
 /// <summary>

@@ -73,7 +73,7 @@ public sealed class ReconstructionProbeEstimator : IEstimator<ReconstructionProb
         _options.Validate();
         SchemaChecks.FloatVector(inputSchema, _options.InputColumnName);
         return ReconstructionProbeTransformer.BuildInner(_env.Context, (_, _) => { }, _options.InputColumnName, _options.OutputColumnName,
-            _options.ReconstructionLayers.Length > 0 ? _options.ReconstructionColumnName : null).GetOutputSchema(inputSchema);
+            _options.ReconstructionColumnName).GetOutputSchema(inputSchema);
     }
 
     private void CheckLayers(ProbeModel model)

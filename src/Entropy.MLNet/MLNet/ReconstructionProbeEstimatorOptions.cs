@@ -17,12 +17,12 @@ public sealed class ReconstructionProbeEstimatorOptions
     /// <summary>Output column: the relative entropy of the row's image against its reconstruction from each curve layer (a vector of L − <see cref="ExcludedLastLayers"/> values); default <c>RelativeEntropy</c>.</summary>
     public string OutputColumnName { get; set; } = "RelativeEntropy";
 
-    /// <summary>Output column of the reconstructions at <see cref="ReconstructionLayers"/>; default <c>Reconstruction</c>.</summary>
+    /// <summary>Output column of the reconstructions at <see cref="ReconstructionLayers"/> (always added, empty when no layers are chosen); default <c>Reconstruction</c>.</summary>
     public string ReconstructionColumnName { get; set; } = "Reconstruction";
 
     /// <summary>
     /// Layers (1..L) whose reconstructions are emitted in <see cref="ReconstructionColumnName"/>, one C·H·W image after
-    /// another in this order; empty (the default) adds no reconstruction column.
+    /// another in this order; empty (the default) leaves the column's vectors empty.
     /// </summary>
 #pragma warning disable CA1819 // An options bag, as ML.NET's.
     public int[] ReconstructionLayers { get; set; } = [];
@@ -91,10 +91,7 @@ public sealed class ReconstructionProbeEstimatorOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
         ArgumentNullException.ThrowIfNull(ReconstructionLayers, nameof(ReconstructionLayers));
-        if (ReconstructionLayers.Length > 0)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(ReconstructionColumnName, nameof(ReconstructionColumnName));
-        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(ReconstructionColumnName, nameof(ReconstructionColumnName));
         foreach (int layer in ReconstructionLayers)
         {
             if (layer < 1 || layer > Depth)

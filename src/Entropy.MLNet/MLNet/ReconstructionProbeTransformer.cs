@@ -21,7 +21,7 @@ public sealed class ReconstructionProbeTransformer : ITransformer, IDisposable
 
     private readonly ITransformer _inner;
 
-    private ReconstructionProbeTransformer(ITransformer inner, ProbeMapping mapping, string input, string output, string? reconstruction)
+    private ReconstructionProbeTransformer(ITransformer inner, ProbeMapping mapping, string input, string output, string reconstruction)
     {
         _inner = inner;
         Mapping = mapping;
@@ -39,8 +39,11 @@ public sealed class ReconstructionProbeTransformer : ITransformer, IDisposable
     /// <summary>The relative-entropy column added (a vector of <see cref="ProbeModel.CurveLength"/> values).</summary>
     public string OutputColumnName { get; }
 
-    /// <summary>The reconstruction column added, or null when no layers were chosen.</summary>
-    public string? ReconstructionColumnName { get; }
+    /// <summary>
+    /// The reconstruction column added: a vector of |<see cref="ReconstructionLayers"/>| · C·H·W values per row, empty
+    /// when no layers were chosen (the column is always there, so one row class fits every probe).
+    /// </summary>
+    public string ReconstructionColumnName { get; }
 
     /// <summary>Layers whose reconstructions fill <see cref="ReconstructionColumnName"/>, in order, each C·H·W values.</summary>
     public IReadOnlyList<int> ReconstructionLayers => Mapping.ReconstructionLayers;
@@ -90,34 +93,40 @@ public sealed class ReconstructionProbeTransformer : ITransformer, IDisposable
         return _inner.Transform(input);
     }
 
-    /// <summary>ML.NET writes the inner chain; the weights are added by <see cref="TrainabilityModel.Save(MLContext, ITransformer, DataViewSchema, string)"/>.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _inner.Save(ctx);
+    /// <summary>
+    /// ML.NET writes the inner chain; the weights are added by <see cref="TrainabilityModel.Save(MLContext, ITransformer, DataViewSchema, string)"/>.
+    /// A plain <c>mlContext.Model.Save</c> is refused: its file would lack the weights and could not be loaded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called outside <see cref="TrainabilityModel.Save(MLContext, ITransformer, DataViewSchema, string)"/>.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        TrainabilityModel.RefuseSaveWithoutState("reconstruction probe", "TorchSharp weights");
+        _inner.Save(ctx);
+    }
 
     /// <summary>Frees the network and decoders.</summary>
     public void Dispose() => Model.Dispose();
 
     internal static ReconstructionProbeTransformer Create(MLContext context, ProbeMapping mapping, string input, string output, string reconstruction, IDataView data)
     {
-        string? recon = mapping.ReconstructionLayers.Length > 0 ? reconstruction : null;
-        ITransformer inner = BuildInner(context, mapping.Map, input, output, recon).Fit(data);
-        return new ReconstructionProbeTransformer(inner, mapping, input, output, recon);
+        ITransformer inner = BuildInner(context, mapping.Map, input, output, reconstruction).Fit(data);
+        return new ReconstructionProbeTransformer(inner, mapping, input, output, reconstruction);
     }
+
+    /// <summary>The typed transformer around the chain ML.NET loaded for a saved probe.</summary>
+    internal static ReconstructionProbeTransformer Reloaded(ITransformer inner, ProbeMapping mapping, ProbeColumns columns) =>
+        new(inner, mapping, columns.Input, columns.Output, columns.Reconstruction);
 
     /// <summary>
     /// CopyColumns(internal ← input) → CustomMapping(contract) → CopyColumns(output ← internal) → DropColumns(internal):
     /// the mapping sees fixed column names (ML.NET does not save renames), the user sees theirs.
     /// </summary>
-    internal static IEstimator<ITransformer> BuildInner(MLContext context, Action<ProbeMappingInput, ProbeMappingOutput> map, string input, string output, string? reconstruction)
-    {
-        var estimator = context.Transforms.CopyColumns(InternalInput, input)
+    internal static IEstimator<ITransformer> BuildInner(MLContext context, Action<ProbeMappingInput, ProbeMappingOutput> map, string input, string output, string reconstruction) =>
+        context.Transforms.CopyColumns(InternalInput, input)
             .Append(context.Transforms.CustomMapping(map, ProbeMapping.ContractName))
-            .Append(context.Transforms.CopyColumns(output, InternalEntropy));
-        if (reconstruction is not null)
-        {
-            estimator = estimator.Append(context.Transforms.CopyColumns(reconstruction, InternalReconstruction));
-        }
-        return estimator.Append(context.Transforms.DropColumns(InternalInput, InternalEntropy, InternalReconstruction));
-    }
+            .Append(context.Transforms.CopyColumns(output, InternalEntropy))
+            .Append(context.Transforms.CopyColumns(reconstruction, InternalReconstruction))
+            .Append(context.Transforms.DropColumns(InternalInput, InternalEntropy, InternalReconstruction));
 
     private IEnumerable<float[]> Iterate(IDataView data, int batchSize)
     {

@@ -39,11 +39,11 @@ public sealed class SweepMappingOutput
     [VectorType]
     public float[] EntropyCurve { get; set; } = [];
 
-    /// <summary>Trainability score in (0, 1) (see <see cref="SweepPrediction"/>).</summary>
-    public float Score { get; set; }
+    /// <summary>The probe's trainability score in (0, 1), above ½ exactly when Cutoff ≥ Depth (see <see cref="SweepPrediction"/>); named so that it never collides with a trainer's <c>Score</c>.</summary>
+    public float ProbeScore { get; set; }
 
-    /// <summary>Cutoff ≥ Depth.</summary>
-    public bool PredictedTrainable { get; set; }
+    /// <summary>Cutoff ≥ Depth: predicted trainable (ML.NET's name for a binary decision).</summary>
+    public bool PredictedLabel { get; set; }
 
     /// <summary>Mean-field ξ_c.</summary>
     public float XiC { get; set; }
@@ -52,8 +52,11 @@ public sealed class SweepMappingOutput
 /// <summary>The sweep's row mapping around a <see cref="SweepTable"/> (read-only, so thread-safe).</summary>
 internal sealed class SweepMapping(SweepTable table)
 {
-    public const string ContractName = "Entropy.MLNet.TrainabilitySweep.v1";
-    public const string ContractNameWithActivation = "Entropy.MLNet.TrainabilitySweep.Activation.v1";
+    // v2 (0.1.0): the columns Score and PredictedTrainable became ProbeScore and PredictedLabel.
+    public const string ContractName = "Entropy.MLNet.TrainabilitySweep.v2";
+    public const string ContractNameWithActivation = "Entropy.MLNet.TrainabilitySweep.Activation.v2";
+    public const string ContractNameV1 = "Entropy.MLNet.TrainabilitySweep.v1";
+    public const string ContractNameWithActivationV1 = "Entropy.MLNet.TrainabilitySweep.Activation.v1";
 
     public SweepTable Table { get; } = table;
 
@@ -66,8 +69,8 @@ internal sealed class SweepMapping(SweepTable table)
     {
         output.Cutoff = p.Cutoff;
         output.EntropyCurve = p.EntropyCurve;
-        output.Score = p.Score;
-        output.PredictedTrainable = p.PredictedTrainable;
+        output.ProbeScore = p.Score;
+        output.PredictedLabel = p.PredictedTrainable;
         output.XiC = p.XiC;
     }
 }

@@ -105,15 +105,15 @@ public sealed class SweepTable
         var row = sameActivation.Where(p => Same(p.SigmaB2, sigmaB2)).OrderBy(p => p.SigmaW2).ToList();
         if (row.Count == 0)
         {
-            throw new ArgumentOutOfRangeException("SigmaB2", sigmaB2, string.Create(CultureInfo.InvariantCulture,
-                $"σ_b² = {sigmaB2} is not in the fitted grid (σ_b² values: {string.Join(", ", sameActivation.Select(p => p.SigmaB2).Distinct())}); the sweep interpolates along σ_w² only."));
+            throw new ArgumentOutOfRangeException("SigmaB2", Text(sigmaB2), string.Create(CultureInfo.InvariantCulture,
+                $"σ_b² = {Text(sigmaB2)} is not in the fitted grid (σ_b² values: {string.Join(", ", sameActivation.Select(p => p.SigmaB2).Distinct().Select(Text))}); the sweep interpolates along σ_w² only."));
         }
         double lo = row[0].SigmaW2;
         double hi = row[^1].SigmaW2;
         if (sigmaW2 < lo - Tolerance(lo) || sigmaW2 > hi + Tolerance(hi))
         {
-            throw new ArgumentOutOfRangeException("SigmaW2", sigmaW2, string.Create(CultureInfo.InvariantCulture,
-                $"σ_w² = {sigmaW2} is outside the fitted grid's range [{lo}, {hi}] (σ_b² = {sigmaB2}, {act}); refit the sweep with a wider σ_w² grid."));
+            throw new ArgumentOutOfRangeException("SigmaW2", Text(sigmaW2), string.Create(CultureInfo.InvariantCulture,
+                $"σ_w² = {Text(sigmaW2)} is outside the fitted grid's range [{Text(lo)}, {Text(hi)}] (σ_b² = {Text(sigmaB2)}, {act}); refit the sweep with a wider σ_w² grid."));
         }
         int k = 0;
         while (k + 1 < row.Count && row[k + 1].SigmaW2 < sigmaW2)
@@ -185,6 +185,13 @@ public sealed class SweepTable
         SigmaB2 = Points.Select(p => p.SigmaB2).Distinct().Order().ToArray(),
         Activations = Points.Select(p => p.Activation).Distinct().ToArray(),
     };
+
+    /// <summary>
+    /// A value as the user typed it: configurations arrive as Single columns, so a double that is exactly a float is
+    /// printed as that float's shortest round-trip text (0.05f, not 0.05000000074505806).
+    /// </summary>
+    internal static string Text(double v) =>
+        (double)(float)v == v ? ((float)v).ToString(CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
 
     private static bool Same(double a, double b) => Math.Abs(a - b) <= Tolerance(a);
 

@@ -30,7 +30,7 @@ public sealed class TrainabilityCatalog
     /// <param name="depth">Depth L of the network.</param>
     /// <param name="width">Width rule (wide, shrinking, a number or a list).</param>
     /// <param name="activation">Activation name.</param>
-    /// <param name="reconstructionLayers">Layers whose reconstructions go to a <c>Reconstruction</c> column; none by default.</param>
+    /// <param name="reconstructionLayers">Layers whose reconstructions fill the <c>Reconstruction</c> column; none by default (the column is then empty).</param>
     public ReconstructionProbeEstimator ReconstructionProbe(string outputColumnName = "RelativeEntropy", string inputColumnName = "Features",
         double sigmaW2 = 1.0, double sigmaB2 = 0.05, int depth = 20, string width = "wide", string activation = "tanh", int[]? reconstructionLayers = null)
         => ReconstructionProbe(new ReconstructionProbeEstimatorOptions

@@ -24,20 +24,34 @@ public sealed class TrainabilityFeaturesInput
     public float XiC { get; set; }
 }
 
-/// <summary>The predictor's feature vector.</summary>
+/// <summary>The predictor's features as scalar columns, named as the feature vector's slots (see <see cref="TrainabilityFeatures.SlotNames"/>).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TrainabilityFeaturesOutput
 {
-    /// <summary>See <see cref="TrainabilityFeatures"/>.</summary>
-    [VectorType(MLNet.TrainabilityFeatures.Count)]
-    public float[] TrainabilityFeatures { get; set; } = new float[MLNet.TrainabilityFeatures.Count];
+    /// <summary>Cutoff / L.</summary>
+    public float CutoffOverDepth { get; set; }
+
+    /// <summary>L / (6 ξ_c), the mean-field feature.</summary>
+    public float DepthOverSixXiC { get; set; }
+
+    /// <summary>Mean of the entropy curve over its last value.</summary>
+    public float CurveMean { get; set; }
+
+    /// <summary>Standard deviation of the entropy curve over its last value.</summary>
+    public float CurveStdDev { get; set; }
+
+    /// <summary>The curve at layer min(L, curve length) over its last value.</summary>
+    public float CurveAtDepth { get; set; }
 }
 
 /// <summary>
-/// The probe features the trainability predictor learns from, per configuration: [0] Cutoff / L; [1] L / (6 ξ_c)
-/// (0 when ξ_c is unknown or infinite); [2] the mean and [3] the standard deviation of the entropy curve divided by its
-/// last value; [4] the position of L on the curve: the curve value at layer min(L, curve length) divided by the last
-/// value. A stateless mapping: ML.NET saves and loads it by contract name alone.
+/// The probe features the trainability predictor learns from, per configuration, in slot order: [0]
+/// <c>CutoffOverDepth</c> = Cutoff / L; [1] <c>DepthOverSixXiC</c> = L / (6 ξ_c) (0 when ξ_c is unknown or infinite),
+/// the mean-field feature; [2] <c>CurveMean</c> and [3] <c>CurveStdDev</c>: the mean and standard deviation of the
+/// entropy curve divided by its last value; [4] <c>CurveAtDepth</c>: the curve value at layer min(L, curve length)
+/// divided by the last value. The predictor's feature column carries these as slot names (so feature importance can
+/// name them); with <see cref="TrainabilityPredictorOptions.ProbeFeaturesOnly"/> it leaves out the mean-field slot.
+/// A stateless mapping: ML.NET saves and loads it by contract name alone.
 /// </summary>
 public static class TrainabilityFeatures
 {
@@ -45,9 +59,23 @@ public static class TrainabilityFeatures
     public const int Count = 5;
 
     /// <summary>The feature column's name.</summary>
-    public const string ColumnName = nameof(TrainabilityFeaturesOutput.TrainabilityFeatures);
+    public const string ColumnName = "TrainabilityFeatures";
 
-    internal const string ContractName = "Entropy.MLNet.TrainabilityFeatures.v1";
+    /// <summary>Slot name of the mean-field feature L / (6 ξ_c), which <see cref="TrainabilityPredictorOptions.ProbeFeaturesOnly"/> leaves out.</summary>
+    public const string MeanFieldSlotName = nameof(TrainabilityFeaturesOutput.DepthOverSixXiC);
+
+    /// <summary>The slot names of all <see cref="Count"/> features, in the order of <see cref="Compute"/>.</summary>
+    public static IReadOnlyList<string> SlotNames { get; } =
+    [
+        nameof(TrainabilityFeaturesOutput.CutoffOverDepth),
+        MeanFieldSlotName,
+        nameof(TrainabilityFeaturesOutput.CurveMean),
+        nameof(TrainabilityFeaturesOutput.CurveStdDev),
+        nameof(TrainabilityFeaturesOutput.CurveAtDepth),
+    ];
+
+    // v2 (0.1.0): scalar columns concatenated into the feature vector, so that its slots have names.
+    internal const string ContractName = "Entropy.MLNet.TrainabilityFeatures.v2";
 
     /// <summary>Computes the features of one configuration.</summary>
     /// <param name="depth">Depth L (at least 1).</param>
@@ -80,8 +108,15 @@ public static class TrainabilityFeatures
         return f;
     }
 
-    internal static void Map(TrainabilityFeaturesInput input, TrainabilityFeaturesOutput output) =>
-        output.TrainabilityFeatures = Compute(Math.Max(1, input.Depth), input.Cutoff, input.EntropyCurve ?? [], input.XiC);
+    internal static void Map(TrainabilityFeaturesInput input, TrainabilityFeaturesOutput output)
+    {
+        float[] f = Compute(Math.Max(1, input.Depth), input.Cutoff, input.EntropyCurve ?? [], input.XiC);
+        output.CutoffOverDepth = f[0];
+        output.DepthOverSixXiC = f[1];
+        output.CurveMean = f[2];
+        output.CurveStdDev = f[3];
+        output.CurveAtDepth = f[4];
+    }
 }
 
 /// <summary>Recreates the stateless feature mapping when ML.NET loads a model.</summary>

@@ -5,12 +5,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Entropy.MLNet.Probe;
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace Entropy.MLNet.MLNet;
 
 /// <summary>
-/// One-file persistence for ML.NET models that contain Entropy.MLNet components. <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
-/// writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
+/// One-file persistence for ML.NET models that contain Entropy.MLNet components (a plain <c>mlContext.Model.Save</c> of
+/// such a model is refused: it cannot store their state). <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
+/// (or the <see cref="Stream"/> overload) writes the model with <c>mlContext.Model.Save</c> and adds, under <c>Entropy.MLNet/</c> in the same .zip, a versioned
 /// manifest, one architecture descriptor per component and its state (TorchSharp weights for a probe, the fitted table
 /// for a sweep). <see cref="Load(MLContext, string, out DataViewSchema)"/> checks the whole archive first (a regular file;
 /// every entry name stays inside the archive; sizes are capped before anything is allocated, each probe's weights at what
@@ -18,7 +21,9 @@ namespace Entropy.MLNet.MLNet;
 /// known; every listed entry exists and is listed once; the weights' own descriptor matches the declared architecture),
 /// then stages the state for the mapping factories and calls <c>mlContext.Model.Load</c> on the same open file. Nothing is
 /// ever extracted to disk. A bad file gives an <see cref="InvalidDataException"/> naming the file and the problem (the
-/// root cause, where ML.NET wraps it). Limits: docs/reliability.md.
+/// root cause, where ML.NET wraps it). Limits: docs/reliability.md. The probes and sweeps come back as
+/// <see cref="ReconstructionProbeTransformer"/> and <see cref="TrainabilitySweepTransformer"/> (dispose the loaded model
+/// to free the weights).
 /// </summary>
 public static class TrainabilityModel
 {
@@ -56,11 +61,15 @@ public static class TrainabilityModel
         WriteIndented = true,
     };
 
+    // Set while Save runs ML.NET's writer on this thread: the components refuse a save without it, which would lose their state.
+    [ThreadStatic]
+    private static bool t_saving;
+
     /// <summary>Saves <paramref name="model"/> (any chain) and the state of every Entropy.MLNet component in it to one .zip.</summary>
     /// <param name="context">The ML.NET context.</param>
     /// <param name="model">The fitted model: a single transformer or a chain.</param>
     /// <param name="inputSchema">Schema of the data the model takes.</param>
-    /// <param name="path">The .zip to write (replaced when it exists).</param>
+    /// <param name="path">The .zip to write (replaced when it exists; removed again when the save fails).</param>
     public static void Save(MLContext context, ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -69,10 +78,78 @@ public static class TrainabilityModel
         ArgumentNullException.ThrowIfNull(inputSchema);
         // Propagating the schema checks it and lets each component settle on the mapping it will save.
         model.GetOutputSchema(inputSchema);
-        context.Model.Save(model, inputSchema, path);
+        var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
+        try
+        {
+            using (file)
+            {
+                SaveCore(context, model, inputSchema, file);
+            }
+        }
+        catch
+        {
+            // A refused or failed save leaves no half-written model behind.
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Saves <paramref name="model"/> and the state of its Entropy.MLNet components as one .zip into <paramref name="stream"/>.</summary>
+    /// <param name="context">The ML.NET context.</param>
+    /// <param name="model">The fitted model: a single transformer or a chain.</param>
+    /// <param name="inputSchema">Schema of the data the model takes.</param>
+    /// <param name="stream">A writable stream; the .zip is written from its current position (buffered in memory unless the stream is empty, seekable and readable). It stays open.</param>
+    public static void Save(MLContext context, ITransformer model, DataViewSchema inputSchema, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream to save the model to is not writable.", nameof(stream));
+        }
+        model.GetOutputSchema(inputSchema);
+        if (stream.CanSeek && stream.CanRead && stream.Length == 0)
+        {
+            SaveCore(context, model, inputSchema, stream);
+            return;
+        }
+        using var buffer = new MemoryStream();
+        SaveCore(context, model, inputSchema, buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    /// <summary>
+    /// Called by the components' <c>ICanSaveModel.Save</c>: outside <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>
+    /// (a plain <c>mlContext.Model.Save</c>) the file would lack the component's state and could never be loaded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not called from inside <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>.</exception>
+    internal static void RefuseSaveWithoutState(string component, string state)
+    {
+        if (!t_saving)
+        {
+            throw new InvalidOperationException(
+                $"mlContext.Model.Save cannot store the {state} of the {component} in this model; the file would not load. " +
+                "Save the model with TrainabilityModel.Save(mlContext, model, inputSchema, path or stream) and load it with TrainabilityModel.Load.");
+        }
+    }
+
+    private static void SaveCore(MLContext context, ITransformer model, DataViewSchema inputSchema, Stream target)
+    {
+        t_saving = true;
+        try
+        {
+            context.Model.Save(model, inputSchema, target);
+        }
+        finally
+        {
+            t_saving = false;
+        }
         var components = new List<ComponentEntry?>();
         var manifest = new Manifest { Format = FormatName, Version = FormatVersion, Components = components };
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        using var zip = new ZipArchive(target, ZipArchiveMode.Update, leaveOpen: true);
         int index = 0;
         foreach (var component in Flatten(model))
         {
@@ -92,6 +169,9 @@ public static class TrainabilityModel
                         SigmaB2 = probe.Model.Options.SigmaB2,
                         CurveLength = probe.Model.CurveLength,
                         ReconstructionLayers = [.. probe.ReconstructionLayers],
+                        InputColumnName = probe.InputColumnName,
+                        OutputColumnName = probe.OutputColumnName,
+                        ReconstructionColumnName = probe.ReconstructionColumnName,
                     };
                     Write(zip, folder + "descriptor.json", JsonSerializer.SerializeToUtf8Bytes(descriptor, Json));
                     using (var stream = zip.CreateEntry(folder + "weights.bin", CompressionLevel.Fastest).Open())
@@ -130,12 +210,51 @@ public static class TrainabilityModel
         {
             throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         }
+        using var file = OpenRegularFile(path);
+        return LoadCore(context, file, path, out inputSchema);
+    }
+
+    /// <summary>Loads a model written by <see cref="Save(MLContext, ITransformer, DataViewSchema, Stream)"/> from a stream (read from its current position; it stays open).</summary>
+    /// <param name="context">The ML.NET context (its <c>GpuDeviceId</c>/<c>FallbackToCpu</c> choose the device of loaded probes).</param>
+    /// <param name="stream">A readable stream; one that cannot seek, or is not at its start, is first copied into memory (at most <see cref="MaxArchiveBytes"/> bytes).</param>
+    /// <param name="inputSchema">The schema the model expects.</param>
+    /// <exception cref="InvalidDataException">The stream does not hold a valid model (messages name it "(stream)").</exception>
+    public static ITransformer Load(MLContext context, Stream stream, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream to load the model from is not readable.", nameof(stream));
+        }
+        const string name = "(stream)";
+        if (stream.CanSeek && stream.Position == 0)
+        {
+            return LoadCore(context, stream, name, out inputSchema);
+        }
+        using var copy = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(chunk)) > 0)
+        {
+            if (copy.Length + n > MaxArchiveBytes)
+            {
+                throw Bad(name, $"longer than the limit of {MaxArchiveBytes} bytes.");
+            }
+            copy.Write(chunk, 0, n);
+        }
+        copy.Position = 0;
+        return LoadCore(context, copy, name, out inputSchema);
+    }
+
+    /// <summary>The load proper; <paramref name="path"/> only names the source in messages.</summary>
+    private static ITransformer LoadCore(MLContext context, Stream source, string path, out DataViewSchema inputSchema)
+    {
         var staged = new List<(string Contract, object State)>();
         string? manifestProblem = null;
         try
         {
-            using var file = OpenRegularFile(path);
-            using (var zip = OpenArchive(file, path))
+            using (var zip = OpenArchive(source, path))
             {
                 CheckEntries(zip, path);
                 if (zip.GetEntry(ManifestEntry) is not { } manifestEntry)
@@ -158,7 +277,6 @@ public static class TrainabilityModel
                     }
                 }
             }
-            file.Position = 0;
             lock (StagedArtifacts.LoadGate)
             {
                 StagedArtifacts.Clear();
@@ -169,13 +287,14 @@ public static class TrainabilityModel
                 try
                 {
                     // The stream already checked, not the path again: the file cannot be swapped in between.
-                    ITransformer model = context.Model.Load(file, out inputSchema);
+                    source.Position = 0;
+                    ITransformer model = context.Model.Load(source, out inputSchema);
                     if (StagedArtifacts.Count > 0)
                     {
                         (model as IDisposable)?.Dispose();
                         throw Bad(path, $"entry '{ManifestEntry}' lists {StagedArtifacts.Count} component(s) more than the model holds.");
                     }
-                    return model;
+                    return WithTypedComponents(context, model, new Queue<object>(staged.Select(s => s.State)));
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException and not InvalidDataException)
                 {
@@ -321,7 +440,7 @@ public static class TrainabilityModel
                     model.Dispose();
                     throw Bad(path, $"'{descriptorName}' lists reconstruction layers outside 1..{model.Network.Depth}.");
                 }
-                return new ProbeMapping(model, layers);
+                return new ProbeMapping(model, layers) { Columns = ProbeColumns.From(descriptor.InputColumnName, descriptor.OutputColumnName, descriptor.ReconstructionColumnName) };
             }
             case SweepKind when component.Contract is SweepMapping.ContractName or SweepMapping.ContractNameWithActivation:
             {
@@ -336,16 +455,18 @@ public static class TrainabilityModel
                 }
                 return new SweepMapping(table);
             }
+            case SweepKind when component.Contract is SweepMapping.ContractNameV1 or SweepMapping.ContractNameWithActivationV1:
+                throw Bad(path, $"the sweep in it was saved before 0.1.0 renamed its columns Score and PredictedTrainable to ProbeScore and PredictedLabel (contract '{component.Contract}'); fit the sweep (and predictor) again and save it with this version.");
             default:
                 throw Bad(path, $"unknown component kind '{component.Kind}' with contract '{component.Contract}'.");
         }
     }
 
-    private static ZipArchive OpenArchive(FileStream file, string path)
+    private static ZipArchive OpenArchive(Stream source, string path)
     {
         try
         {
-            return new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            return new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
         }
         catch (InvalidDataException ex)
         {
@@ -433,6 +554,51 @@ public static class TrainabilityModel
         _ => [transformer],
     };
 
+    /// <summary>
+    /// ML.NET loads each component as the chain of CustomMappings it saved; put the typed transformers back (with their
+    /// <c>Model</c>, <c>Table</c>, <c>ScoreBatched</c> and <c>Dispose</c>), in the order the states were staged.
+    /// </summary>
+    private static ITransformer WithTypedComponents(MLContext context, ITransformer loaded, Queue<object> states)
+    {
+        if (states.Count == 0)
+        {
+            return loaded;
+        }
+        switch (loaded)
+        {
+            case TransformerChain<ITransformer> chain when chain.Any(t => t is CustomMappingTransformer<ProbeMappingInput, ProbeMappingOutput>):
+                return states.Dequeue() is ProbeMapping { Columns: { } columns } probe
+                    ? ReconstructionProbeTransformer.Reloaded(chain, probe, columns)
+                    : chain;
+            case CustomMappingTransformer<SweepMappingInput, SweepMappingOutput> sweep:
+                return TrainabilitySweepTransformer.Reloaded(context, (SweepMapping)states.Dequeue(), sweep, activation: false);
+            case CustomMappingTransformer<SweepMappingInputWithActivation, SweepMappingOutput> sweep:
+                return TrainabilitySweepTransformer.Reloaded(context, (SweepMapping)states.Dequeue(), sweep, activation: true);
+            case TransformerChain<ITransformer> chain:
+            {
+                var parts = chain.ToList();
+                var typed = parts.Select(t => WithTypedComponents(context, t, states)).ToList();
+                if (typed.SequenceEqual(parts))
+                {
+                    return chain;
+                }
+                // Keep each transformer's scope (training, testing, scoring) as ML.NET loaded it.
+                var scopes = parts.Select(_ => (TransformerScope)0).ToArray();
+                foreach (var scope in new[] { TransformerScope.Training, TransformerScope.Testing, TransformerScope.Scoring })
+                {
+                    var members = chain.GetModelFor(scope).ToHashSet(ReferenceEqualityComparer.Instance);
+                    for (int i = 0; i < parts.Count; i++)
+                    {
+                        scopes[i] |= members.Contains(parts[i]) ? scope : 0;
+                    }
+                }
+                return new TransformerChain<ITransformer>(typed, scopes);
+            }
+            default:
+                return loaded;
+        }
+    }
+
     private static InvalidDataException Bad(string path, string problem, Exception? inner = null) =>
         new($"Model file '{path}': {problem}", inner);
 
@@ -475,5 +641,12 @@ public static class TrainabilityModel
         public int CurveLength { get; set; }
 
         public int[]? ReconstructionLayers { get; set; }
+
+        // Since 0.1.0; a file without them loads as ML.NET's plain chain.
+        public string? InputColumnName { get; set; }
+
+        public string? OutputColumnName { get; set; }
+
+        public string? ReconstructionColumnName { get; set; }
     }
 }

@@ -9,9 +9,11 @@ namespace Entropy.MLNet.MLNet;
 /// The trainability predictor: an ML.NET binary-classification pipeline on probe features. Given a fitted
 /// <see cref="TrainabilitySweepTransformer"/>, <c>Fit</c> on labelled configurations (<c>SigmaW2</c>, <c>SigmaB2</c>,
 /// <c>Depth</c>, optional <c>Activation</c>, and a Boolean label: did a network of that configuration train) runs
-/// sweep → <see cref="TrainabilityFeatures"/> → <c>CopyColumns(ProbeScore ← Score)</c> → L-BFGS logistic regression.
-/// The fitted chain adds <c>Score</c> (the raw margin), <c>Probability</c> (calibrated: the predicted probability that
-/// the configuration trains) and <c>PredictedLabel</c>; the sweep's own score stays as <c>ProbeScore</c>. Evaluate it
+/// sweep → <see cref="TrainabilityFeatures"/> (a vector with slot names, without the mean-field slot when
+/// <see cref="TrainabilityPredictorOptions.ProbeFeaturesOnly"/>) → L-BFGS logistic regression. The fitted chain adds
+/// <c>Score</c> (the raw margin), <c>Probability</c> (calibrated: the predicted probability that the configuration
+/// trains) and <c>PredictedLabel</c> (the classifier's; the sweep's own decision is dropped, it is <c>ProbeScore</c> &gt; ½);
+/// the sweep's <c>Cutoff</c>, <c>EntropyCurve</c>, <c>ProbeScore</c> and <c>XiC</c> stay. Evaluate it
 /// with <c>mlContext.BinaryClassification.Evaluate(predictions, labelColumnName)</c>; save it with <see cref="TrainabilityModel"/>.
 /// </summary>
 public sealed class TrainabilityPredictorEstimator : IEstimator<TransformerChain<ITransformer>>
@@ -59,9 +61,18 @@ public sealed class TrainabilityPredictorEstimator : IEstimator<TransformerChain
         return Head().Append(Trainer()).GetOutputSchema(shape);
     }
 
-    private EstimatorChain<ITransformer> Head() =>
-        _env.Context.Transforms.CustomMapping<TrainabilityFeaturesInput, TrainabilityFeaturesOutput>(TrainabilityFeatures.Map, TrainabilityFeatures.ContractName)
-            .Append<ITransformer>(_env.Context.Transforms.CopyColumns("ProbeScore", "Score"));
+    /// <summary>
+    /// Features as scalar columns, concatenated into one vector (ML.NET names each slot after its column, and saves the
+    /// names with the model), then the scalars and the sweep's decision (superseded by the classifier's) dropped.
+    /// </summary>
+    private EstimatorChain<ITransformer> Head()
+    {
+        var ml = _env.Context;
+        string[] slots = [.. TrainabilityFeatures.SlotNames.Where(n => !_options.ProbeFeaturesOnly || n != TrainabilityFeatures.MeanFieldSlotName)];
+        return ml.Transforms.CustomMapping<TrainabilityFeaturesInput, TrainabilityFeaturesOutput>(TrainabilityFeatures.Map, TrainabilityFeatures.ContractName)
+            .Append<ITransformer>(ml.Transforms.Concatenate(TrainabilityFeatures.ColumnName, slots))
+            .Append<ITransformer>(ml.Transforms.DropColumns([.. TrainabilityFeatures.SlotNames, "PredictedLabel"]));
+    }
 
     private Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer Trainer() =>
         _env.Context.BinaryClassification.Trainers.LbfgsLogisticRegression(new Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer.Options

@@ -11,4 +11,12 @@ public sealed class TrainabilityPredictorOptions
 
     /// <summary>L1 regularisation of the logistic regression; default 0.</summary>
     public float L1Regularization { get; set; }
+
+    /// <summary>
+    /// Train on the probe's features only, leaving out the mean-field feature L / (6 ξ_c)
+    /// (<see cref="TrainabilityFeatures.MeanFieldSlotName"/>); default false. Use it when the labels themselves come
+    /// from the mean-field rule (as in the README's example), where that feature alone would separate them and say
+    /// nothing about the probe.
+    /// </summary>
+    public bool ProbeFeaturesOnly { get; set; }
 }

@@ -15,8 +15,15 @@ namespace Entropy.MLNet.MLNet;
 /// Fits the reconstruction probe at every point of a configuration grid (σ_w² × σ_b² × activation, one probe depth)
 /// on an image column, and keeps each point's cutoff and median entropy curve. The fitted
 /// <see cref="TrainabilitySweepTransformer"/> maps configurations (<c>SigmaW2</c>, <c>SigmaB2</c>, <c>Depth</c>,
-/// optional <c>Activation</c>) to <c>Cutoff</c>, <c>EntropyCurve</c>, <c>Score</c>, <c>PredictedTrainable</c> and
+/// optional <c>Activation</c>) to <c>Cutoff</c>, <c>EntropyCurve</c>, <c>ProbeScore</c>, <c>PredictedLabel</c> and
 /// <c>XiC</c>. Create it with <c>mlContext.Trainability().Sweep(...)</c>.
+/// <para>
+/// Unlike most estimators, <c>Fit</c> (images) and the fitted transformer (configurations) take different data, so the
+/// sweep cannot sit in an estimator chain after image transforms (<c>.Append</c>): ML.NET checks a chain's schema on
+/// the images and finds no configuration columns. Fit it on its own (on the output of a fitted image pipeline if
+/// needed) and call <c>Transform</c> on configurations; <see cref="GetOutputSchema"/> describes that configurations
+/// schema and refuses an image schema with a message that says so.
+/// </para>
 /// </summary>
 public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTransformer>
 {

@@ -1,13 +1,21 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+// Exceptions name the column at fault (not a method parameter), as ML.NET does.
+#pragma warning disable CA2208
+
 namespace Entropy.MLNet.MLNet;
 
 /// <summary>
 /// A fitted trainability sweep as an ML.NET transformer over configurations. Input columns: <c>SigmaW2</c> (Single),
 /// <c>SigmaB2</c> (Single), <c>Depth</c> (Int32) and optionally <c>Activation</c> (Text). Added columns:
-/// <c>Cutoff</c> (Single), <c>EntropyCurve</c> (vector of Single), <c>Score</c> (Single, the project's trainability score in (0, 1)),
-/// <c>PredictedTrainable</c> (Boolean, Cutoff ≥ Depth) and <c>XiC</c> (Single, mean-field ξ_c).
+/// <c>Cutoff</c> (Single), <c>EntropyCurve</c> (vector of Single), <c>ProbeScore</c> (Single, the project's trainability
+/// score in (0, 1)), <c>PredictedLabel</c> (Boolean, Cutoff ≥ Depth) and <c>XiC</c> (Single, mean-field ξ_c).
+/// <para>
+/// It transforms configurations, not the images it was fitted on, so it cannot follow image transforms in one
+/// estimator chain: fit it on its own and apply it to a view of configurations (images in gives an
+/// <see cref="ArgumentOutOfRangeException"/> that says so).
+/// </para>
 /// <para>
 /// Between grid points σ_w² is interpolated linearly (cutoff and curve); a σ_w² outside the fitted range, a σ_b² or an
 /// activation not in the grid is rejected with an <see cref="ArgumentOutOfRangeException"/> naming the column (ML.NET
@@ -61,9 +69,14 @@ public sealed class TrainabilitySweepTransformer : ITransformer
         return For(input.Schema).Transform(input);
     }
 
-    /// <summary>ML.NET writes the mapping for the schema last used (the table goes in through <see cref="TrainabilityModel"/>).</summary>
+    /// <summary>
+    /// ML.NET writes the mapping for the schema last used (the table goes in through <see cref="TrainabilityModel"/>);
+    /// a plain <c>mlContext.Model.Save</c> is refused, as its file would lack the table.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called outside <see cref="TrainabilityModel.Save(MLContext, ITransformer, DataViewSchema, string)"/>.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
+        TrainabilityModel.RefuseSaveWithoutState("trainability sweep", "fitted table");
         ITransformer inner;
         lock (_gate)
         {
@@ -74,10 +87,24 @@ public sealed class TrainabilitySweepTransformer : ITransformer
 
     internal static TrainabilitySweepTransformer Create(MLContext context, SweepTable table) => new(context, new SweepMapping(table), null, false);
 
+    /// <summary>The typed transformer around the CustomMapping ML.NET loaded for a saved sweep.</summary>
+    internal static TrainabilitySweepTransformer Reloaded(MLContext context, SweepMapping mapping, ITransformer inner, bool activation) =>
+        new(context, mapping, inner, activation);
+
+    /// <summary>What a schema without the configuration columns most likely means: the sweep was put into an image pipeline.</summary>
+    internal const string NotConfigurationsHint =
+        "The trainability sweep transforms configurations (columns SigmaW2, SigmaB2, Depth and optionally Activation), not the images it " +
+        "is fitted on, so it cannot follow image transforms in one estimator chain (.Append): fit it on its own, " +
+        "sweep = mlContext.Trainability().Sweep(...).Fit(images), then call sweep.Transform on a view of configurations.";
+
     /// <summary>Checks the configuration columns; returns whether an Activation column is present.</summary>
     internal static bool CheckConfigurations(DataViewSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        if (schema.GetColumnOrNull("SigmaW2") is null)
+        {
+            throw new ArgumentOutOfRangeException("SigmaW2", "Input column 'SigmaW2' was not found. " + NotConfigurationsHint);
+        }
         SchemaChecks.Scalar(schema, "SigmaW2", NumberDataViewType.Single);
         SchemaChecks.Scalar(schema, "SigmaB2", NumberDataViewType.Single);
         SchemaChecks.Scalar(schema, "Depth", NumberDataViewType.Int32);
@@ -87,6 +114,10 @@ public sealed class TrainabilitySweepTransformer : ITransformer
     /// <inheritdoc cref="CheckConfigurations(DataViewSchema)"/>
     internal static bool CheckConfigurations(SchemaShape shape)
     {
+        if (!shape.Any(c => c.Name == "SigmaW2"))
+        {
+            throw new ArgumentOutOfRangeException("SigmaW2", "Input column 'SigmaW2' was not found. " + NotConfigurationsHint);
+        }
         SchemaChecks.Scalar(shape, "SigmaW2", NumberDataViewType.Single);
         SchemaChecks.Scalar(shape, "SigmaB2", NumberDataViewType.Single);
         SchemaChecks.Scalar(shape, "Depth", NumberDataViewType.Int32);

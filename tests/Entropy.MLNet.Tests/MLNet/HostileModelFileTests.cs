@@ -152,7 +152,7 @@ public sealed class HostileModelFileTests
 
         Assert.Contains(path, ex.Message);
         Assert.Contains("lists no components", ex.Message);
-        Assert.Contains("No saved state was staged", ex.Message);
+        Assert.Contains("but not its saved state", ex.Message);
         Assert.DoesNotContain("target of an invocation", ex.Message);
     }
 
@@ -168,7 +168,7 @@ public sealed class HostileModelFileTests
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => TrainabilityModel.Load(new MLContext(), path, out _));
 
         Assert.Contains($"'{TrainabilityModel.ManifestEntry}' is missing", ex.Message);
-        Assert.Contains("No saved state was staged", ex.Message);
+        Assert.Contains("but not its saved state", ex.Message);
         Assert.DoesNotContain("target of an invocation", ex.Message);
     }
 

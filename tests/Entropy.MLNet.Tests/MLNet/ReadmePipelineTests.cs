@@ -54,7 +54,32 @@ public sealed class ReadmePipelineTests
     {
         public float Cutoff { get; set; }
 
-        public bool PredictedTrainable { get; set; }
+        public bool PredictedLabel { get; set; }
+    }
+
+    public sealed class TrainabilityScorer : IDisposable
+    {
+        private readonly ITransformer _model;
+        private readonly ThreadLocal<PredictionEngine<Configuration, Trainability>> _engines;
+
+        public TrainabilityScorer(string path)
+        {
+            var ml = new MLContext();
+            _model = TrainabilityModel.Load(ml, path, out _);
+            _engines = new(() => ml.Model.CreatePredictionEngine<Configuration, Trainability>(_model), trackAllValues: true);
+        }
+
+        public Trainability Score(Configuration configuration) => _engines.Value!.Predict(configuration);
+
+        public void Dispose()
+        {
+            foreach (var engine in _engines.Values)
+            {
+                engine.Dispose();
+            }
+            _engines.Dispose();
+            (_model as IDisposable)?.Dispose();
+        }
     }
 
     public sealed class Trainability
@@ -90,13 +115,15 @@ public sealed class ReadmePipelineTests
 
         string probePath = Path.Combine(dir, "probe.zip"); // README: "probe.zip"
         TrainabilityModel.Save(ml, model, files.Schema, probePath);
-        ITransformer reloaded = TrainabilityModel.Load(new MLContext(), probePath, out DataViewSchema inputSchema);
+        using var reloaded = (TransformerChain<ITransformer>)TrainabilityModel.Load(new MLContext(), probePath, out DataViewSchema inputSchema);
+        var probe = (ReconstructionProbeTransformer)reloaded.LastTransformer; // Model, ImageShape, ScoreBatched as after Fit
         // ---- end ----
 
         string[] lines = console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.HasCount(20, lines);
         Assert.HasCount(6, lines[0].Split(' '));
         Assert.IsNotNull(inputSchema.GetColumnOrNull(nameof(ImageFile.ImagePath)));
+        Assert.AreEqual(model.LastTransformer.ImageShape, probe.ImageShape);
         var again = ml.Data.CreateEnumerable<ProbeRow>(reloaded.Transform(files), reuseRowObject: false).ToList();
         var first = ml.Data.CreateEnumerable<ProbeRow>(model.Transform(files), reuseRowObject: false).ToList();
         for (int i = 0; i < first.Count; i++)
@@ -132,7 +159,7 @@ public sealed class ReadmePipelineTests
             new Configuration { SigmaW2 = 1.2f, SigmaB2 = 0.05f, Depth = 6 },
             new Configuration { SigmaW2 = 2.6f, SigmaB2 = 0.05f, Depth = 30 },
         });
-        IDataView swept = sweep.Transform(configs); // + Cutoff, EntropyCurve, Score, PredictedTrainable, XiC
+        IDataView swept = sweep.Transform(configs); // + Cutoff, EntropyCurve, ProbeScore, PredictedLabel, XiC
 
         IDataView labelled = ml.Data.LoadFromTextFile<LabelledConfiguration>(csv, separatorChar: ',', hasHeader: true); // README: "ground-truth.csv"
         var split = ml.Data.TrainTestSplit(labelled, testFraction: 0.25, seed: 1);
@@ -144,6 +171,22 @@ public sealed class ReadmePipelineTests
         var engine = ml.Model.CreatePredictionEngine<Configuration, Trainability>(TrainabilityModel.Load(ml, modelPath, out _));
         Trainability answer = engine.Predict(new Configuration { SigmaW2 = 1.75f, SigmaB2 = 0.05f, Depth = 20 });
         // ---- end ----
+
+        Trainability[] results;
+        {
+            // ---- README: a service holds one model, one PredictionEngine per thread ----
+            using var scorer = new TrainabilityScorer(modelPath); // README: "trainability.zip"
+            var answers = new Trainability[64];
+            Parallel.For(0, 64, i => answers[i] = scorer.Score(new Configuration { SigmaW2 = 0.5f + (i * 0.03f), SigmaB2 = 0.05f, Depth = 10 }));
+            // ---- end ----
+            results = answers;
+        }
+        for (int i = 0; i < results.Length; i++)
+        {
+            Trainability alone = engine.Predict(new Configuration { SigmaW2 = 0.5f + (i * 0.03f), SigmaB2 = 0.05f, Depth = 10 });
+            Assert.AreEqual(alone.Probability, results[i].Probability, $"row {i}");
+            Assert.AreEqual(alone.Cutoff, results[i].Cutoff, $"row {i}");
+        }
 
         var sweptRows = ml.Data.CreateEnumerable<SweptRow>(swept, false).ToList();
         Assert.HasCount(2, sweptRows);

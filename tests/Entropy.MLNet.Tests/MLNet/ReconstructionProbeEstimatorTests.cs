@@ -91,6 +91,23 @@ public sealed class ReconstructionProbeEstimatorTests
     }
 
     [TestMethod]
+    public void Fit_WithoutReconstructionLayers_StillAddsAnEmptyReconstructionColumn()
+    {
+        var ml = new MLContext(seed: 4);
+        var data = MLNetFixtures.Images(80).ToDataView();
+        using var probe = ml.Trainability().ReconstructionProbe(MLNetFixtures.ProbeOptions()).Fit(data);
+
+        // The same row class as with layers: reading it no longer fails with "Could not find column 'Reconstruction'".
+        var rows = ml.Data.CreateEnumerable<Scored>(probe.Transform(data), reuseRowObject: false).ToList();
+
+        Assert.AreEqual("Reconstruction", probe.ReconstructionColumnName);
+        Assert.HasCount(80, rows);
+        Assert.IsTrue(rows.All(r => r.Reconstruction.Length == 0 && r.RelativeEntropy.Length == probe.Model.CurveLength));
+        var shape = ml.Trainability().ReconstructionProbe(MLNetFixtures.ProbeOptions()).GetOutputSchema(ShapeOf(data));
+        Assert.IsTrue(shape.Any(c => c.Name == "Reconstruction"));
+    }
+
+    [TestMethod]
     public void ScoreBatched_EqualsRowByRowWithinFloatTolerance()
     {
         var ml = new MLContext(seed: 3);

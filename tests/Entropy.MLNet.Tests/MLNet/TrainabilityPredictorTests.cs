@@ -137,6 +137,51 @@ public sealed class TrainabilityPredictorTests
     }
 
     [TestMethod]
+    public void Features_CarrySlotNames_ThroughSaveAndLoad_AndEachOutputColumnOnce()
+    {
+        var ml = new MLContext(seed: 7);
+        var data = ml.Data.LoadFromEnumerable(Labelled());
+        var model = ml.Trainability().Predictor(s_sweep).Fit(data);
+        string path = Path.Combine(s_dir, "slots.zip");
+        TrainabilityModel.Save(ml, model, data.Schema, path);
+        var loaded = TrainabilityModel.Load(new MLContext(), path, out _);
+
+        foreach (var schema in new[] { model.Transform(data).Schema, loaded.Transform(data).Schema })
+        {
+            VBuffer<ReadOnlyMemory<char>> slots = default;
+            schema[TrainabilityFeatures.ColumnName].GetSlotNames(ref slots);
+            CollectionAssert.AreEqual(TrainabilityFeatures.SlotNames.ToArray(), slots.DenseValues().Select(m => m.ToString()).ToArray());
+            // Hidden columns included: the sweep's score is ProbeScore and its decision is dropped, so no name repeats.
+            var names = Enumerable.Range(0, schema.Count).Select(i => schema[i].Name).ToList();
+            Assert.AreEqual(1, names.Count(n => n == "Score"));
+            Assert.AreEqual(1, names.Count(n => n == "PredictedLabel"));
+            Assert.AreEqual(1, names.Count(n => n == "ProbeScore"));
+            Assert.IsFalse(names.Any(n => TrainabilityFeatures.SlotNames.Contains(n)), "the scalar feature columns are dropped");
+        }
+    }
+
+    [TestMethod]
+    public void ProbeFeaturesOnly_LeavesOutTheMeanFieldFeature()
+    {
+        var ml = new MLContext(seed: 8);
+        var data = ml.Data.LoadFromEnumerable(Labelled());
+
+        var all = ml.Trainability().Predictor(s_sweep).Fit(data);
+        var probeOnly = ml.Trainability().Predictor(s_sweep, new TrainabilityPredictorOptions { ProbeFeaturesOnly = true }).Fit(data);
+
+        VBuffer<ReadOnlyMemory<char>> slots = default;
+        probeOnly.Transform(data).Schema[TrainabilityFeatures.ColumnName].GetSlotNames(ref slots);
+        string[] names = [.. slots.DenseValues().Select(m => m.ToString())];
+        CollectionAssert.AreEqual(TrainabilityFeatures.SlotNames.Where(n => n != TrainabilityFeatures.MeanFieldSlotName).ToArray(), names);
+        Assert.AreEqual(TrainabilityFeatures.Count - 1, Weights(probeOnly).Length);
+        Assert.AreEqual(TrainabilityFeatures.Count, Weights(all).Length);
+    }
+
+    private static float[] Weights(TransformerChain<ITransformer> model) =>
+        [.. ((ISingleFeaturePredictionTransformer<Microsoft.ML.Calibrators.CalibratedModelParametersBase<Microsoft.ML.Trainers.LinearBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>>)model.LastTransformer)
+            .Model.SubModel.Weights];
+
+    [TestMethod]
     public void Features_ArePinned()
     {
         float[] f = TrainabilityFeatures.Compute(10, 5f, [1f, 2f, 4f], 2f);

@@ -51,9 +51,9 @@ public sealed class TrainabilitySweepTests
 
         public float[] EntropyCurve { get; set; } = [];
 
-        public float Score { get; set; }
+        public float ProbeScore { get; set; }
 
-        public bool PredictedTrainable { get; set; }
+        public bool PredictedLabel { get; set; }
 
         public float XiC { get; set; }
     }
@@ -93,10 +93,10 @@ public sealed class TrainabilitySweepTests
 
         Assert.AreEqual(point.Cutoff, rows[0].Cutoff);
         CollectionAssert.AreEqual(point.Curve, rows[0].EntropyCurve);
-        Assert.AreEqual((float)TrainabilityScore.Score(point.Cutoff, 3), rows[0].Score);
-        Assert.AreEqual(3 <= point.Cutoff, rows[0].PredictedTrainable);
-        Assert.IsFalse(rows[1].PredictedTrainable);
-        Assert.IsLessThan(0.5f, rows[1].Score);
+        Assert.AreEqual((float)TrainabilityScore.Score(point.Cutoff, 3), rows[0].ProbeScore);
+        Assert.AreEqual(3 <= point.Cutoff, rows[0].PredictedLabel);
+        Assert.IsFalse(rows[1].PredictedLabel);
+        Assert.IsLessThan(0.5f, rows[1].ProbeScore);
         Assert.AreEqual((float)MeanFieldTheory.Tanh.Evaluate(1.5f, 0.05f).XiC, rows[0].XiC);
     }
 
@@ -142,6 +142,72 @@ public sealed class TrainabilitySweepTests
         }
         Assert.IsInstanceOfType<ArgumentOutOfRangeException>(inner);
         Assert.Contains("outside the fitted grid", inner.Message);
+    }
+
+    [TestMethod]
+    public void Transform_OutsideTheGrid_PrintsTheFloatColumnsValuesAsTyped()
+    {
+        var ml = new MLContext();
+        var b = ml.Data.LoadFromEnumerable(new[] { new ConfigurationInput { SigmaW2 = 1.1f, SigmaB2 = 0.07f, Depth = 3 } });
+        var w = ml.Data.LoadFromEnumerable(new[] { new ConfigurationInput { SigmaW2 = 3.3f, SigmaB2 = 0.05f, Depth = 3 } });
+
+        string mb = Root(Assert.Throws<Exception>(() => ml.Data.CreateEnumerable<Prediction>(s_sweep.Transform(b), false).ToList())).Message;
+        string mw = Root(Assert.Throws<Exception>(() => ml.Data.CreateEnumerable<Prediction>(s_sweep.Transform(w), false).ToList())).Message;
+
+        Assert.Contains("σ_b² = 0.07 is not in the fitted grid (σ_b² values: 0.05)", mb);
+        Assert.Contains("σ_w² = 3.3 is outside the fitted grid's range [0.5, 3] (σ_b² = 0.05, tanh)", mw);
+        Assert.DoesNotContain("0.0700000", mb);
+        Assert.DoesNotContain("3.29999", mw);
+        Assert.DoesNotContain("0.0500000", mw);
+    }
+
+    [TestMethod]
+    public void Transform_ColumnsFollowMLNetNames()
+    {
+        var ml = new MLContext();
+        var labelled = TrainabilityPredictorTests.Labelled().Where(c => c.SigmaW2 <= 3f).ToList();
+        IDataView swept = s_sweep.Transform(ml.Data.LoadFromEnumerable(labelled));
+
+        var names = Enumerable.Range(0, swept.Schema.Count).Select(i => swept.Schema[i].Name).ToList();
+
+        CollectionAssert.IsSubsetOf(new[] { "Cutoff", "EntropyCurve", "ProbeScore", "PredictedLabel", "XiC" }, names);
+        CollectionAssert.DoesNotContain(names, "Score");
+        CollectionAssert.DoesNotContain(names, "PredictedTrainable");
+        var rows = ml.Data.CreateEnumerable<Prediction>(swept, false).ToList();
+        Assert.IsTrue(rows.Zip(labelled).All(p => p.First.PredictedLabel == (p.First.Cutoff >= p.Second.Depth)));
+        Assert.IsTrue(rows.All(r => r.PredictedLabel == (r.ProbeScore > 0.5f)));
+    }
+
+    [TestMethod]
+    public void Sweep_AppendedToAnImagePipeline_FailsBeforeFittingWithTheContract()
+    {
+        var ml = new MLContext(seed: 1);
+        var reports = new List<TrainabilitySweepProgress>();
+        var options = Options();
+        options.Progress = new SyncProgress<TrainabilitySweepProgress>(reports.Add);
+        var images = MLNetFixtures.Images(60).ToDataView();
+        var pipeline = ml.Transforms.CopyColumns("Copy", "Features").Append(ml.Trainability().Sweep(options));
+
+        var e1 = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pipeline.Fit(images));
+        var e2 = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_sweep.Transform(images));
+
+        Assert.IsEmpty(reports, "nothing was fitted");
+        foreach (var ex in new[] { e1, e2 })
+        {
+            Assert.AreEqual("SigmaW2", ex.ParamName);
+            Assert.Contains("transforms configurations", ex.Message);
+            Assert.Contains("not the images it is fitted on", ex.Message);
+            Assert.Contains(".Append", ex.Message);
+        }
+    }
+
+    private static Exception Root(Exception ex)
+    {
+        while (ex is not ArgumentOutOfRangeException && ex.InnerException is { } inner)
+        {
+            ex = inner;
+        }
+        return ex;
     }
 
     [TestMethod]
@@ -232,7 +298,7 @@ public sealed class TrainabilitySweepTests
         {
             var one = engine.Predict(configs[i]);
             Assert.AreEqual(batch[i].Cutoff, one.Cutoff);
-            Assert.AreEqual(batch[i].Score, one.Score);
+            Assert.AreEqual(batch[i].ProbeScore, one.ProbeScore);
             CollectionAssert.AreEqual(batch[i].EntropyCurve, one.EntropyCurve);
         }
     }
@@ -256,7 +322,7 @@ public sealed class TrainabilitySweepTests
         var after = MLNetFixtures.Columns(fresh.Transform(view));
         var child = MLNetFixtures.RunHost("configurations", path, configs, s_dir);
 
-        foreach (var key in new[] { "Cutoff", "EntropyCurve", "Score", "PredictedTrainable", "XiC" })
+        foreach (var key in new[] { "Cutoff", "EntropyCurve", "ProbeScore", "PredictedLabel", "XiC" })
         {
             Assert.AreEqual(before[key].GetRawText(), after[key].GetRawText(), key);
             Assert.AreEqual(before[key].GetRawText(), child[key].GetRawText(), key);
