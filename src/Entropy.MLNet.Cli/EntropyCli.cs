@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Entropy.MLNet.Cli.Commands;
 using Entropy.MLNet.Cli.Infrastructure;
 
@@ -35,6 +36,7 @@ internal static class EntropyCli
         yield return ReportCommand.Create();
     }
 
+    /// <summary>Parses and runs <paramref name="args"/>; returns one of <see cref="ExitCodes"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var config = new InvocationConfiguration
@@ -42,6 +44,12 @@ internal static class EntropyCli
             Output = stdout ?? Console.Out,
             Error = stderr ?? Console.Error,
         };
-        return await Build().Parse(args).InvokeAsync(config).ConfigureAwait(false);
+        ParseResult parse = Build().Parse(args);
+        // --help and --version win over parse errors (their actions replace the error action), as users expect.
+        if (parse.Action is ParseErrorAction)
+        {
+            return UsageErrors.Report(parse, config.Error);
+        }
+        return await parse.InvokeAsync(config).ConfigureAwait(false);
     }
 }

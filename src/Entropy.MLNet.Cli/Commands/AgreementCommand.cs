@@ -54,7 +54,7 @@ internal static class AgreementCommand
             }
             var output = new AgreementOutput(groups, pictures);
             cli.Write(output, output.WriteText);
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

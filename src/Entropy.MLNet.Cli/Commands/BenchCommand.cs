@@ -22,7 +22,7 @@ internal static class BenchCommand
         var plain = new Option<bool>("--plain") { Description = "Also time the authors' loop (one Linear decoder and one Adam per layer) on the same images." };
         var command = new Command("bench",
             "Measures matmul throughput here, then times one cascade epoch (wide 784, depth 10, batch 64) and reports GFLOP/s and the fraction of the matmul peak.\n" +
-            "Example: entropy bench --data-dir ../shared/data --samples 10000 --plain")
+            "Example: entropy bench --data-dir ~/data --samples 10000 --plain")
         {
             dataDir, samples, depth, batchSize, threads, plain, format,
         };
@@ -103,7 +103,7 @@ internal static class BenchCommand
                 Epochs = epochs,
             };
             output.Write(report, w => WriteText(w, report));
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

@@ -51,7 +51,7 @@ internal static class DataCommand
         };
         var command = new Command("data",
             "Loads a dataset split and prints its count, shape, classes and label histogram.\n" +
-            "Examples:\n  entropy data --dataset mnist\n  entropy data --dataset cifar10-gray --data-dir ../shared/data --split test --format json\n" +
+            "Examples:\n  entropy data --dataset mnist\n  entropy data --dataset cifar10-gray --data-dir ~/data --split test --format json\n" +
             "  entropy data --dataset noise --noise-shape 3x32x32 --count 500 --seed 7\n  entropy data --dataset folder:./images --image-size 32x32 --grayscale")
         {
             dataset, dataDir, split, download, downloadUrl, grayscale, imageSize, noiseShape, count, seed, maxMemory, format,
@@ -82,7 +82,7 @@ internal static class DataCommand
             var data = DatasetCatalog.Load(request);
             var summary = DatasetSummary.From(data);
             output.Write(summary, w => summary.WriteText(w));
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -26,7 +26,7 @@ internal static class GroundTruthCommand
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
         var steps = new Option<int>("--steps") { Description = "Budget in SGD steps per network.", DefaultValueFactory = _ => GroundTruthProtocol.DefaultSteps };
         var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Steps between test evaluations (training stops at the first that reaches the threshold).", DefaultValueFactory = _ => GroundTruthProtocol.EvaluateEvery };
-        var threshold = new Option<double?>("--threshold") { Description = "Test accuracy that counts as trained. Default per dataset (mnist, fashion-mnist: 0.5; cifar10: 0.2)." };
+        var threshold = new Option<double?>("--threshold") { Description = $"Test accuracy that counts as trained. Default per dataset ({HelpDefaults.ThresholdPerDataset()})." };
         var learningRate = new Option<double>("--learning-rate") { Description = "SGD learning rate.", DefaultValueFactory = _ => GroundTruthProtocol.LearningRate };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => GroundTruthProtocol.BatchSize };
         var trainSamples = new Option<int>("--train-samples") { Description = "Training images per network (a subset drawn from the network's seed).", DefaultValueFactory = _ => GroundTruthProtocol.TrainSamples };
@@ -96,7 +96,7 @@ internal static class GroundTruthCommand
                 TorchRuntime.ParseDevice(parse.GetValue(device) ?? "auto"), parse.GetValue(threads), lines, ct), ct).ConfigureAwait(false);
             var result = GroundTruthOutput.From(set);
             cli.Write(result, w => result.WriteText(w));
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -159,7 +159,7 @@ internal static class GroundTruthCommand
 }
 
 /// <summary>What <c>entropy groundtruth</c> prints: one row per finished configuration.</summary>
-internal sealed record GroundTruthOutput(string Directory, string Dataset, int Seed, int Steps, int MaxDepth, int Configurations, int Trainings, double Seconds,
+internal sealed record GroundTruthOutput(string Directory, string Dataset, int Seed, int Steps, int MaxDepth, int ConfigurationCount, int Trainings, double Seconds,
     IReadOnlyList<GroundTruthOutput.Row> Boundaries)
 {
     /// <summary>One configuration.</summary>
@@ -172,7 +172,7 @@ internal sealed record GroundTruthOutput(string Directory, string Dataset, int S
     public void WriteText(TextWriter w)
     {
         var c = CultureInfo.InvariantCulture;
-        w.WriteLine(string.Create(c, $"Ground truth: {Dataset}, seed {Seed}, {Steps} steps, depths up to {MaxDepth}: {Boundaries.Count} of {Configurations} configuration(s) done, {Trainings} networks, {Seconds:F0} s of training in {Directory}"));
+        w.WriteLine(string.Create(c, $"Ground truth: {Dataset}, seed {Seed}, {Steps} steps, depths up to {MaxDepth}: {Boundaries.Count} of {ConfigurationCount} configuration(s) done, {Trainings} networks, {Seconds:F0} s of training in {Directory}"));
         w.WriteLine("  sigma_w^2  sigma_b^2  max trainable depth  networks  seconds");
         foreach (Row r in Boundaries)
         {

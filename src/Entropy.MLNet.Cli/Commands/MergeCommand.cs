@@ -23,7 +23,8 @@ internal static class MergeCommand
         {
             ct.ThrowIfCancellationRequested();
             SweepMergeSummary summary = SweepMerger.Merge(parse.GetValue(inputs) ?? [], parse.GetValue(output)!);
-            cli.Write(summary, w =>
+            var result = new MergeResult(summary.Directory, summary.Inputs, summary.Configurations, summary.GridSize, summary.Missing);
+            cli.Write(result, w =>
             {
                 w.WriteLine($"Merged {summary.Inputs.Count} director{(summary.Inputs.Count == 1 ? "y" : "ies")} into {summary.Directory}: {summary.Configurations} of {summary.GridSize} configuration(s).");
                 if (summary.Missing > 0)
@@ -31,8 +32,14 @@ internal static class MergeCommand
                     w.WriteLine($"{summary.Missing} configuration(s) are missing; running the same sweep without --shard into {summary.Directory} computes them.");
                 }
             });
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
+
+    /// <summary>
+    /// The JSON document of <c>entropy merge --format json</c>. Counts end in <c>Count</c>: <c>configurations</c> is an
+    /// array of rows wherever it appears (sweep, theory).
+    /// </summary>
+    internal sealed record MergeResult(string Directory, IReadOnlyList<string> Inputs, int ConfigurationCount, int GridSize, int Missing);
 }

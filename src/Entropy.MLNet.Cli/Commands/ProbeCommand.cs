@@ -110,7 +110,7 @@ internal static class ProbeCommand
             }
             var report = ProbeReport.From(result, files);
             output.Write(report, w => WriteText(w, result, files));
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

@@ -33,17 +33,17 @@ internal static class ReportCommand
             var result = new ReportResult(Path.GetFullPath(files.Directory), Path.GetFullPath(files.Html), [.. files.Pictures.Select(Path.GetFullPath)]);
             output.Write(result, w =>
             {
-                w.WriteLine($"report   {result.Html}");
+                w.WriteLine($"report   {result.Report}");
                 foreach (string picture in result.Pictures)
                 {
                     w.WriteLine($"picture  {picture}");
                 }
             });
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
-    /// <summary>The JSON document of <c>entropy report --format json</c>: the paths written.</summary>
-    internal sealed record ReportResult(string Directory, string Html, IReadOnlyList<string> Pictures);
+    /// <summary>The JSON document of <c>entropy report --format json</c>: the paths written (<c>report</c>: report.html, as in entropy sweep's).</summary>
+    internal sealed record ReportResult(string Directory, string Report, IReadOnlyList<string> Pictures);
 }

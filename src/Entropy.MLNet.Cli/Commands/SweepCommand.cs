@@ -21,7 +21,8 @@ internal static class SweepCommand
         var dataDir = CommonOptions.DataDir();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
-        var preset = new Option<string?>("--preset") { Description = "Start from a preset: quick (the main job's small grid, ~2 min on 2 cores) or paper (the authors' MLP scan: MNIST, wide 784, depth 200, sigma_w^2 0.1:6.0:0.1 — hours on 2 cores). Explicit options override it." };
+        // The presets describe themselves, so the help cannot drift from what they are.
+        var preset = new Option<string?>("--preset") { Description = $"Start from a preset: {string.Join(" ", SweepPreset.All.Select(p => $"{p.Name}: {p.Description}"))} Explicit options override it." };
         preset.AcceptOnlyFromAmong("quick", "paper");
         var dataset = new Option<string?>("--dataset") { Description = "Dataset: mnist (default), fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH." };
         var sigmaW2 = new Option<string?>("--sigma-w2") { Description = "sigma_w^2 grid: start:stop:step (inclusive, e.g. 0.5:4.0:0.1) or a comma list." };
@@ -34,11 +35,11 @@ internal static class SweepCommand
         var epochs = new Option<int?>("--epochs") { Description = "Decoder epochs per probe; default 1 as the authors." };
         var cutoffTolerance = new Option<double?>("--cutoff-tolerance") { Description = "Relative tolerance of the cutoff; default 0.005 as the authors." };
         var groundTruth = new Option<bool>("--ground-truth") { Description = "Also train the network at several depths per configuration (bisection up to --depth) and record the maximum trainable depth." };
-        var gtEpochs = new Option<int?>("--gt-epochs") { Description = "Ground truth: epoch budget. Default per dataset (mnist: 2)." };
-        var gtThreshold = new Option<double?>("--gt-threshold") { Description = "Ground truth: test accuracy that counts as trainable. Default per dataset (mnist: 0.5)." };
+        var gtEpochs = new Option<int?>("--gt-epochs") { Description = $"Ground truth: epoch budget. Default per dataset ({HelpDefaults.EpochsPerDataset()})." };
+        var gtThreshold = new Option<double?>("--gt-threshold") { Description = $"Ground truth: test accuracy that counts as trainable. Default per dataset ({HelpDefaults.ThresholdPerDataset()})." };
         var gtOptimizer = new Option<string>("--gt-optimizer") { Description = "Ground truth: sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
         gtOptimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var gtLearningRate = new Option<double?>("--gt-learning-rate") { Description = "Ground truth: learning rate. Default per dataset (mnist: 0.01)." };
+        var gtLearningRate = new Option<double?>("--gt-learning-rate") { Description = $"Ground truth: learning rate. Default {HelpDefaults.Number(GroundTruthProtocol.LearningRate)}." };
         var gtTrainSamples = new Option<int?>("--gt-train-samples") { Description = "Ground truth: training images (a seeded subset); default the same as --train-samples." };
         var gtSearch = new Option<string>("--gt-search") { Description = "Ground truth: bisection (cheap; assumes trainable at D implies trainable below D) or staircase (the authors': step down from --depth by --gt-step).", DefaultValueFactory = _ => "bisection" };
         gtSearch.AcceptOnlyFromAmong("bisection", "staircase");
@@ -134,7 +135,7 @@ internal static class SweepCommand
             }
             var result = SweepOutput.From(settings, summary, l, report);
             cli.Write(result, w => result.WriteText(w));
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -259,7 +260,7 @@ internal static class SweepCommand
             else if (value.Finished is { } r)
             {
                 cli.Status(string.Create(CultureInfo.InvariantCulture,
-                    $"[{value.Completed}/{total}] sigma_w^2 = {r.SigmaW2}, sigma_b^2 = {r.SigmaB2}: cutoff {r.Cutoff}{(r.DivergenceLayer is { } d ? $" (the network diverges at layer {d})" : string.Empty)}{(r.SixXiC is { } x ? $", 6 xi_c {SweepOutput.Depth(x)}" : string.Empty)}{(r.GtMaxTrainableDepth is { } g ? $", trained up to depth {g}" : string.Empty)}"));
+                    $"[{value.Completed}/{total}] sigma_w^2 = {r.SigmaW2}, sigma_b^2 = {r.SigmaB2}: cutoff {r.Cutoff}{(r.DivergenceLayer is { } d ? $" (the network diverges at layer {d})" : string.Empty)}{(r.SixXiC is { } x ? $", 6 xi_c {SweepOutput.FormatDepth(x)}" : string.Empty)}{(r.GtMaxTrainableDepth is { } g ? $", trained up to depth {g}" : string.Empty)}"));
             }
         }
     }
@@ -276,12 +277,15 @@ internal static class SweepCommand
     }
 }
 
-/// <summary>What <c>entropy sweep</c> prints: the run, one row per configuration with its score at <see cref="ScoreDepth"/>, and agreement when there is ground truth.</summary>
-internal sealed record SweepOutput(string Directory, string Dataset, int MaxDepth, int ScoreDepth, int Ran, int Resumed, IReadOnlyList<string> Recovered,
+/// <summary>
+/// What <c>entropy sweep</c> prints: the run, one row per configuration with its score at <see cref="ScoreDepth"/>, and
+/// agreement when there is ground truth. <see cref="Depth"/> is the probed depth D (<c>--depth</c>; settings.json's MaxDepth).
+/// </summary>
+internal sealed record SweepOutput(string Directory, string Dataset, int Depth, int ScoreDepth, int Ran, int Resumed, IReadOnlyList<string> Recovered,
     double Seconds, IReadOnlyList<SweepOutput.Row> Configurations, AgreementReport? Agreement, string? Report)
 {
-    /// <summary>One configuration.</summary>
-    internal sealed record Row(double SigmaW2, double SigmaB2, int Cutoff, double? Chi1, double? XiC, double? SixXiC, string? Verdict, double Score,
+    /// <summary>One configuration; <see cref="ProbeScore"/> is the ML.NET sweep's column of the same name.</summary>
+    internal sealed record Row(double SigmaW2, double SigmaB2, int Cutoff, double? Chi1, double? XiC, double? SixXiC, string? Verdict, double ProbeScore,
         bool PredictedTrainable, int? GtMaxTrainableDepth, double? GtTestAccuracy, int? DivergenceLayer = null);
 
     public static SweepOutput From(SweepSettings settings, SweepRunSummary summary, int scoreDepth, string? report)
@@ -293,7 +297,7 @@ internal sealed record SweepOutput(string Directory, string Dataset, int MaxDept
             summary.Seconds, rows, agreement, report);
     }
 
-    public static string Depth(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("F1", CultureInfo.InvariantCulture);
+    public static string FormatDepth(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("F1", CultureInfo.InvariantCulture);
 
     public void WriteText(TextWriter w)
     {
@@ -314,7 +318,7 @@ internal sealed record SweepOutput(string Directory, string Dataset, int MaxDept
             {
                 r.SigmaW2.ToString("0.0##", c), r.SigmaB2.ToString("0.0####", c),
                 r.DivergenceLayer is { } d ? string.Create(c, $"{r.Cutoff} (diverges at layer {d})") : r.Cutoff.ToString(c),
-                r.SixXiC is { } x ? Depth(x) : "-", r.Verdict ?? "-", r.Score.ToString("F2", c),
+                r.SixXiC is { } x ? FormatDepth(x) : "-", r.Verdict ?? "-", r.ProbeScore.ToString("F2", c),
             };
             if (truth)
             {

@@ -58,25 +58,17 @@ internal static class TheoryCommand
                 var b = theory.TrainableBand(l, settings.SigmaB2);
                 band = new BandResult(b.Depth, b.Lower, b.Upper, MeanFieldTheory.DefaultMaxSigmaW2);
             }
-            if (settings.SigmaW2 is double w)
+            // One point or a range: the same document, with one row per sigma_w^2 (issue 13: one shape per concept).
+            IReadOnlyList<double> points = settings.SigmaW2 is double w ? [w] : settings.Range!.Values;
+            var rows = new List<DepthScale>();
+            foreach (double value in points)
             {
-                var point = theory.Evaluate(w, settings.SigmaB2);
-                var result = new PointResult(settings.Activation.Name, point.SigmaW2, point.SigmaB2, point.QStar, point.Chi1, point.CStar,
-                    point.ChiC, point.XiQ, point.XiC, point.SixXiC, point.Phase, critical, band, theory.Quadrature.Count);
-                output.Write(result, writer => WriteText(writer, settings, critical, [point], band, theory.Quadrature.Count));
+                ct.ThrowIfCancellationRequested();
+                rows.Add(theory.Evaluate(value, settings.SigmaB2));
             }
-            else
-            {
-                var rows = new List<DepthScale>();
-                foreach (double value in settings.Range!.Values)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    rows.Add(theory.Evaluate(value, settings.SigmaB2));
-                }
-                var result = new TableResult(settings.Activation.Name, settings.SigmaB2, critical, band, theory.Quadrature.Count, rows);
-                output.Write(result, writer => WriteText(writer, settings, critical, rows, band, theory.Quadrature.Count));
-            }
-            return Task.FromResult(0);
+            var result = new TheoryResult(settings.Activation.Name, settings.SigmaB2, critical, band, theory.Quadrature.Count, rows);
+            output.Write(result, writer => WriteText(writer, settings, critical, rows, band, theory.Quadrature.Count));
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
@@ -158,27 +150,12 @@ internal static class TheoryCommand
     /// <summary>The 6ξ_c band; <c>upper</c> is "Infinity" when 6ξ_c ≥ depth up to <c>searchLimit</c>.</summary>
     internal sealed record BandResult(int Depth, double Lower, double Upper, double SearchLimit);
 
-    internal sealed record PointResult(
-        string Activation,
-        double SigmaW2,
-        double SigmaB2,
-        double QStar,
-        double Chi1,
-        double CStar,
-        double ChiC,
-        double XiQ,
-        double XiC,
-        double SixXiC,
-        MeanFieldPhase Phase,
-        double CriticalSigmaW2,
-        BandResult? TrainableBand,
-        int QuadratureNodes);
-
-    internal sealed record TableResult(
+    /// <summary>The JSON document of <c>entropy theory</c>: one row per sigma_w^2 in <c>configurations</c>, for one point or a range.</summary>
+    internal sealed record TheoryResult(
         string Activation,
         double SigmaB2,
         double CriticalSigmaW2,
         BandResult? TrainableBand,
         int QuadratureNodes,
-        IReadOnlyList<DepthScale> Table);
+        IReadOnlyList<DepthScale> Configurations);
 }

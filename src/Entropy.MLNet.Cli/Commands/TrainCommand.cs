@@ -24,23 +24,24 @@ internal static class TrainCommand
         var depth = new Option<int>("--depth") { Description = "Depth D of the network (>= 2), as for the probe.", Required = true };
         var width = new Option<string>("--width") { Description = "Width: wide (as the input, then 400, then classes), shrinking, a number such as 128, or a list.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
-        var steps = new Option<int?>("--steps") { Description = "Budget in SGD steps (the protocol's unit, docs/ground-truth.md). Default 500 unless --epochs is given." };
+        var steps = new Option<int?>("--steps") { Description = $"Budget in SGD steps (the protocol's unit, docs/ground-truth.md). Default {GroundTruthProtocol.DefaultSteps} unless --epochs is given." };
         var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Steps between test evaluations with a step budget.", DefaultValueFactory = _ => GroundTruthProtocol.EvaluateEvery };
         var epochs = new Option<int?>("--epochs") { Description = "Epoch budget instead of --steps (test accuracy after every epoch)." };
-        var threshold = new Option<double?>("--threshold") { Description = "Test accuracy that counts as trainable. Default per dataset (mnist, fashion-mnist: 0.5; cifar10: 0.2)." };
+        var threshold = new Option<double?>("--threshold") { Description = $"Test accuracy that counts as trainable. Default per dataset ({HelpDefaults.ThresholdPerDataset()})." };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd (the authors') or adam.", DefaultValueFactory = _ => "sgd" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate. Default 0.01 (the protocol's; the authors used 0.001 with up to 200 epochs)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
-        var trainSamples = new Option<int?>("--train-samples") { Description = "Training images (a seeded subset). Default 10,000 (or all when fewer)." };
-        var testSamples = new Option<int?>("--test-samples") { Description = "Test images (the first N). Default 2,000 (or all when fewer)." };
+        var learningRate = new Option<double?>("--learning-rate") { Description = $"Learning rate. Default {HelpDefaults.Number(GroundTruthProtocol.LearningRate)} (the protocol's; the authors used 0.001 with up to 200 epochs)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => GroundTruthProtocol.BatchSize };
+        var trainSamples = new Option<int?>("--train-samples") { Description = string.Create(CultureInfo.InvariantCulture, $"Training images (a seeded subset). Default {GroundTruthProtocol.TrainSamples:N0} (or all when fewer).") };
+        var testSamples = new Option<int?>("--test-samples") { Description = string.Create(CultureInfo.InvariantCulture, $"Test images (the first N). Default {GroundTruthProtocol.TestSamples:N0} (or all when fewer).") };
         var doubleSoftmax = new Option<bool>("--double-softmax") { Description = "The authors' head: softmax of the activated last layer fed to cross-entropy (a double softmax). Default: logits." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
 
         var command = new Command("train",
             "Ground truth for one configuration: trains the deep network the probe uses (same spec and seed rules) under the protocol of docs/ground-truth.md " +
-            "(SGD lr 0.01, batch 64, 500 steps, 10,000 training and 2,000 test images) and reports whether test accuracy reaches the threshold within the budget " +
-            "(stopping early once it does).\n" +
+            string.Create(CultureInfo.InvariantCulture,
+                $"(SGD lr {GroundTruthProtocol.LearningRate}, batch {GroundTruthProtocol.BatchSize}, {GroundTruthProtocol.DefaultSteps} steps, {GroundTruthProtocol.TrainSamples:N0} training and {GroundTruthProtocol.TestSamples:N0} test images) ") +
+            "and reports whether test accuracy reaches the threshold within the budget (stopping early once it does).\n" +
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
             dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, steps, evaluateEvery, epochs, threshold, optimizer, learningRate, batchSize,
@@ -99,7 +100,7 @@ internal static class TrainCommand
                 options.DoubleSoftmax ? "double-softmax" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
                 result.BestTestAccuracy, result.EpochsRun, result.TrainSamples, result.TestSamples, result.Seed, result.Seconds, defaults.Rationale);
             output.Write(summary, w => summary.WriteText(w));
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
@@ -149,7 +150,7 @@ internal static class TrainCommand
 
     internal sealed record TrainSummary(string Dataset, string Source, double SigmaW2, double SigmaB2, int Depth, string Width, string Activation,
         string Optimizer, double LearningRate, int? EpochBudget, int? StepBudget, int StepsRun, double Threshold, string Head, bool Trainable, double[] TestAccuracy,
-        double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int Epochs, int TrainSamples, int TestSamples, int Seed, double Seconds,
+        double[] TrainAccuracy, double[] TrainLoss, double BestTestAccuracy, int EpochsRun, int TrainSamples, int TestSamples, int Seed, double Seconds,
         string Defaults)
     {
         public void WriteText(TextWriter w)

@@ -6,18 +6,11 @@ namespace Entropy.MLNet.Cli.Infrastructure;
 
 /// <summary>
 /// Runs a command's body and turns the errors a user can cause (bad files, bad arguments, a missing backend) into one
-/// line on stderr and exit code 1, a results directory held by another writer into exit code 75, Ctrl+C into exit
-/// code 130, without stack traces.
+/// line on stderr and <see cref="ExitCodes.Failure"/>, a results directory held by another writer into
+/// <see cref="ExitCodes.Busy"/>, Ctrl+C into <see cref="ExitCodes.Cancelled"/>, without stack traces.
 /// </summary>
 internal static class CliAction
 {
-    public const int Failure = 1;
-
-    /// <summary>EX_TEMPFAIL (sysexits.h): another writer holds the results directory; the same command succeeds later.</summary>
-    public const int Busy = 75;
-
-    public const int Cancelled = 130;
-
     public static void Set(Command command, Option<string> format, Func<ParseResult, CliOutput, CancellationToken, Task<int>> body)
     {
         command.SetAction(async (parse, ct) =>
@@ -32,17 +25,17 @@ internal static class CliAction
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 output.Error.WriteLine("entropy: cancelled; results already written are kept.");
-                return Cancelled;
+                return ExitCodes.Cancelled;
             }
             catch (Sweep.ResultsDirectoryBusyException ex)
             {
                 output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
-                return Busy;
+                return ExitCodes.Busy;
             }
             catch (Exception ex) when (IsUserError(ex))
             {
                 output.Error.WriteLine($"entropy {command.Name}: error: {OneLine(ex)}");
-                return Failure;
+                return ExitCodes.Failure;
             }
         });
     }

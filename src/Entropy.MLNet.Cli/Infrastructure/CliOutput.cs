@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -6,6 +7,12 @@ namespace Entropy.MLNet.Cli.Infrastructure;
 /// <summary>Writes a command's result as text or as one JSON document (camelCase) on stdout.</summary>
 internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
 {
+    /// <summary>
+    /// The <c>schemaVersion</c> field, first in every JSON document. It changes when a field is renamed, removed or
+    /// changes meaning (new fields do not change it); the README's table lists the fields of each version.
+    /// </summary>
+    public const int SchemaVersion = 1;
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -26,7 +33,7 @@ internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
     {
         if (Json)
         {
-            Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            Out.WriteLine(ToJson(result));
         }
         else
         {
@@ -36,4 +43,27 @@ internal sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
 
     /// <summary>A progress or status line for people: on stderr, so that stdout stays machine-readable.</summary>
     public void Status(string line) => Error.WriteLine(line);
+
+    /// <summary>One JSON object: <c>schemaVersion</c>, then the properties of <paramref name="result"/>.</summary>
+    internal static string ToJson<T>(T result)
+    {
+        // Copying the serialized properties keeps their text as written ("Infinity" stays a named literal).
+        using JsonDocument body = JsonSerializer.SerializeToDocument(result, JsonOptions);
+        if (body.RootElement.ValueKind != JsonValueKind.Object || body.RootElement.TryGetProperty("schemaVersion", out _))
+        {
+            throw new InvalidOperationException($"A command's JSON result must be an object without its own schemaVersion; {typeof(T).Name} is not.");
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", SchemaVersion);
+            foreach (JsonProperty property in body.RootElement.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }

@@ -5,7 +5,7 @@ namespace Entropy.MLNet.Tests.Cli;
 
 /// <summary>
 /// Command-line arguments that used to run with a wrong meaning, run out of memory or fail late (issue 10 §2): each is
-/// refused at once with one line on stderr and exit code 1, or, for a mini-batch larger than the data, simply works.
+/// refused at once with one line on stderr and a non-zero exit code (2 for a value that does not parse, else 1), or, for a mini-batch larger than the data, simply works.
 /// </summary>
 [TestClass]
 public sealed class HostileArgumentTests
@@ -20,7 +20,8 @@ public sealed class HostileArgumentTests
     {
         var (code, _, stderr) = await CliRunner.RunAsync(args);
 
-        Assert.AreEqual(1, code, stderr);
+        // A value the parser rejects is a usage error (ExitCodes.Usage).
+        Assert.AreEqual(2, code, stderr);
         StringAssert.Contains(stderr, "is not a number");
         Assert.IsFalse(Directory.Exists("unused"));
     }

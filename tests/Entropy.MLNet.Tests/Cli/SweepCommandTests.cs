@@ -28,7 +28,7 @@ public sealed class SweepCommandTests
         var first = root.GetProperty("configurations")[0];
         Assert.AreEqual(1.0, first.GetProperty("sigmaW2").GetDouble());
         Assert.AreEqual("ordered", first.GetProperty("verdict").GetString());
-        double score = first.GetProperty("score").GetDouble();
+        double score = first.GetProperty("probeScore").GetDouble();
         Assert.IsTrue(score is > 0 and < 1);
         Assert.AreEqual(0, again, stderr2);
         using var json2 = JsonDocument.Parse(stdout2);

@@ -11,7 +11,9 @@ public sealed class TheoryCommandTests
         var (code, output, error) = await CliRunner.RunAsync("theory", "--activation", "tanh", "--sigma-b2", "0.05", "--sigma-w2", "3.0", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
-        var root = doc.RootElement;
+        var top = doc.RootElement;
+        Assert.AreEqual(1, top.GetProperty("configurations").GetArrayLength());
+        var root = top.GetProperty("configurations")[0];
         Assert.AreEqual(1.428008, root.GetProperty("qStar").GetDouble(), 1e-6);
         Assert.AreEqual(1.208934, root.GetProperty("chi1").GetDouble(), 1e-6);
         Assert.AreEqual(0.299318, root.GetProperty("cStar").GetDouble(), 1e-6);
@@ -20,7 +22,7 @@ public sealed class TheoryCommandTests
         Assert.AreEqual(9.051, root.GetProperty("xiC").GetDouble(), 1e-3);
         Assert.AreEqual(6 * root.GetProperty("xiC").GetDouble(), root.GetProperty("sixXiC").GetDouble(), 1e-12);
         Assert.AreEqual("chaotic", root.GetProperty("phase").GetString());
-        Assert.AreEqual(1.760955, root.GetProperty("criticalSigmaW2").GetDouble(), 1e-5);
+        Assert.AreEqual(1.760955, top.GetProperty("criticalSigmaW2").GetDouble(), 1e-5);
         Assert.AreEqual(3.0, root.GetProperty("sigmaW2").GetDouble());
     }
 
@@ -32,7 +34,7 @@ public sealed class TheoryCommandTests
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
         Assert.AreEqual(1.760955, root.GetProperty("criticalSigmaW2").GetDouble(), 1e-5);
-        var table = root.GetProperty("table");
+        var table = root.GetProperty("configurations");
         Assert.AreEqual(15, table.GetArrayLength()); // 0.5:4.0:0.25
         var first = table[0];
         Assert.AreEqual(0.5, first.GetProperty("sigmaW2").GetDouble());
@@ -49,8 +51,8 @@ public sealed class TheoryCommandTests
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        Assert.AreEqual(3, root.GetProperty("table").GetArrayLength());
-        Assert.AreEqual(3.627, root.GetProperty("table")[1].GetProperty("xiC").GetDouble(), 1e-3);
+        Assert.AreEqual(3, root.GetProperty("configurations").GetArrayLength());
+        Assert.AreEqual(3.627, root.GetProperty("configurations")[1].GetProperty("xiC").GetDouble(), 1e-3);
         var band = root.GetProperty("trainableBand");
         Assert.AreEqual(100, band.GetProperty("depth").GetInt32());
         Assert.AreEqual(1.512, band.GetProperty("lower").GetDouble(), 2e-3);
@@ -63,12 +65,12 @@ public sealed class TheoryCommandTests
         var (code, output, error) = await CliRunner.RunAsync("theory", "--sigma-b2", "0", "--sigma-w2", "1", "--format", "json");
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
-        var root = doc.RootElement;
+        var root = doc.RootElement.GetProperty("configurations")[0];
         Assert.AreEqual("Infinity", root.GetProperty("xiC").GetString());
         Assert.AreEqual("Infinity", root.GetProperty("sixXiC").GetString());
         Assert.AreEqual("critical", root.GetProperty("phase").GetString());
         Assert.AreEqual(0.0, root.GetProperty("qStar").GetDouble());
-        Assert.AreEqual(1.0, root.GetProperty("criticalSigmaW2").GetDouble(), 1e-10);
+        Assert.AreEqual(1.0, doc.RootElement.GetProperty("criticalSigmaW2").GetDouble(), 1e-10);
     }
 
     [TestMethod]
@@ -93,7 +95,7 @@ public sealed class TheoryCommandTests
         Assert.AreEqual(0, code, error);
         using var doc = JsonDocument.Parse(output);
         Assert.AreEqual(2.0, doc.RootElement.GetProperty("criticalSigmaW2").GetDouble(), 1e-10);
-        Assert.AreEqual(0.75, doc.RootElement.GetProperty("chi1").GetDouble(), 1e-12);
+        Assert.AreEqual(0.75, doc.RootElement.GetProperty("configurations")[0].GetProperty("chi1").GetDouble(), 1e-12);
     }
 
     [TestMethod]

@@ -165,7 +165,7 @@ public sealed class SweepReportTests
 
         Assert.AreEqual(0, exit, stderr);
         using var json = JsonDocument.Parse(stdout);
-        string html = json.RootElement.GetProperty("html").GetString()!;
+        string html = json.RootElement.GetProperty("report").GetString()!;
         Assert.IsTrue(File.Exists(html));
         var pictures = json.RootElement.GetProperty("pictures").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.HasCount(2, pictures);
