@@ -73,7 +73,10 @@ public sealed class SampleSmokeTests
         await app.StartAsync(TestContext.CancellationToken);
         var address = new Uri(app.Urls.Single());
         Assert.AreEqual("127.0.0.1", address.Host);
-        using var http = new HttpClient { BaseAddress = address };
+        // Requests announce their body (Expect: 100-continue), so that a body the service refuses by its length is answered
+        // 413 before it is sent; otherwise the service's early answer can break the client's write (a broken pipe).
+        using var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient(handler) { BaseAddress = address };
 
         var health = await http.GetFromJsonAsync<HealthResponse>(new Uri("/health", UriKind.Relative), TestContext.CancellationToken);
         Assert.AreEqual(new HealthResponse("ok", 0, ScoringApp.MaxConcurrentScoring), health);
@@ -95,7 +98,9 @@ public sealed class SampleSmokeTests
         async Task<string> BadRequest(string json, HttpStatusCode expected = HttpStatusCode.BadRequest)
         {
             using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(new Uri("/score", UriKind.Relative), content, TestContext.CancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/score", UriKind.Relative)) { Content = content };
+            request.Headers.ExpectContinue = true;
+            using var response = await http.SendAsync(request, TestContext.CancellationToken);
             string text = await response.Content.ReadAsStringAsync(TestContext.CancellationToken);
             Assert.AreEqual(expected, response.StatusCode, text);
             return JsonDocument.Parse(text).RootElement.GetProperty("error").GetString()!;
