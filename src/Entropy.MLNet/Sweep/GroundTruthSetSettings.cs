@@ -148,8 +148,8 @@ public sealed record GroundTruthSetSettings
         {
             throw new ArgumentException("Dataset must be given.", nameof(Dataset));
         }
-        CheckGrid(SigmaW2, nameof(SigmaW2), "σ_w²", v => v > 0, "above 0");
-        CheckGrid(SigmaB2, nameof(SigmaB2), "σ_b²", v => v >= 0, "at least 0");
+        SweepSettings.CheckGrid(SigmaW2, nameof(SigmaW2), "σ_w²", v => v > 0, "above 0");
+        SweepSettings.CheckGrid(SigmaB2, nameof(SigmaB2), "σ_b²", v => v >= 0, "at least 0");
         if (MinDepth < TrainableDepthSearch.MinimumDepth || MaxDepth < MinDepth)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxDepth), MaxDepth, $"Depths must satisfy {TrainableDepthSearch.MinimumDepth} ≤ min ({MinDepth}) ≤ max ({MaxDepth}).");
@@ -239,25 +239,5 @@ public sealed record GroundTruthSetSettings
         var node = JsonSerializer.SerializeToNode(settings with { Shard = null }, SweepSettings.JsonOptions)!.AsObject();
         node.Remove("shard");
         return node;
-    }
-
-    private static void CheckGrid(double[] values, string name, string symbol, Func<double, bool> valid, string bound)
-    {
-        if (values is null || values.Length == 0)
-        {
-            throw new ArgumentException($"The {symbol} grid is empty.", name);
-        }
-        for (int i = 0; i < values.Length; i++)
-        {
-            double v = values[i];
-            if (!double.IsFinite(v) || !valid(v))
-            {
-                throw new ArgumentOutOfRangeException(name, v, $"Every {symbol} must be a finite number {bound}; got {v.ToString("R", CultureInfo.InvariantCulture)}.");
-            }
-            if (i > 0 && !(v > values[i - 1]))
-            {
-                throw new ArgumentException($"The {symbol} grid must be ascending without duplicates; {v.ToString("R", CultureInfo.InvariantCulture)} follows {values[i - 1].ToString("R", CultureInfo.InvariantCulture)}.", name);
-            }
-        }
     }
 }

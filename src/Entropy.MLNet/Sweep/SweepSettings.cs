@@ -186,7 +186,8 @@ public sealed record SweepSettings
         }
     }
 
-    private static void CheckGrid(double[] values, string name, string symbol, Func<double, bool> valid, string bound)
+    /// <summary>A grid must be non-empty, finite, within its bound and strictly ascending (shared with the ground-truth settings).</summary>
+    internal static void CheckGrid(double[] values, string name, string symbol, Func<double, bool> valid, string bound)
     {
         if (values is null || values.Length == 0)
         {
