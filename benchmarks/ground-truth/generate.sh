@@ -27,10 +27,10 @@ fashion-mnist-seed1 --dataset fashion-mnist --seed 1
 cifar10-gray-seed1 --dataset cifar10-gray --seed 1
 mnist-scan-seed1 --dataset mnist --seed 1 --search scan --scan-step 5 --sigma-w2 1.0,1.75,2.5,3.5
 fashion-mnist-seed2 --dataset fashion-mnist --seed 2
-cifar10-gray-seed2 --dataset cifar10-gray --seed 2
-mnist-long-seed1 --dataset mnist --seed 1 --steps 2000
 mnist-width32-seed1 --dataset mnist --seed 1 --width 32
 mnist-gelu-seed1 --dataset mnist --seed 1 --activation gelu
+cifar10-gray-seed2 --dataset cifar10-gray --seed 2
+mnist-long-seed1 --dataset mnist --seed 1 --steps 2000
 LIST
 }
 
