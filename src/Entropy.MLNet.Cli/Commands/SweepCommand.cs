@@ -3,6 +3,7 @@ using System.Globalization;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Training;
 using Spectre.Console;

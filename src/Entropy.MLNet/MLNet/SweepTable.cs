@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;
 

@@ -1,3 +1,5 @@
+using Entropy.MLNet.Prediction;
+
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Training;
