@@ -15,6 +15,15 @@ public static class CalibratedPrediction
     /// <summary>The name of the mean-field-only predictor (the ablation of the probe features).</summary>
     public const string MeanFieldName = "cal-mf";
 
+    /// <summary>
+    /// The predictor the product uses (sweep score, predictedTrainable, summary, report): the one that measured best on
+    /// the held-out datasets (docs/prediction.md), the probe's curves alone.
+    /// </summary>
+    public const string ProductName = ProbeName;
+
+    /// <summary>The product's prediction (<see cref="ProductName"/>) for one configuration's features and ξ_c.</summary>
+    public static double ProductDepth(CurveFeatures features, double xiC, TrainabilityCalibration calibration) => ProbeDepth(features, calibration);
+
     /// <summary>Probe features alone: min(S, a_o·ℓ_c^b_o, a_c·m^−γ).</summary>
     public static double ProbeDepth(CurveFeatures features, TrainabilityCalibration calibration)
     {

@@ -26,6 +26,9 @@ public sealed record TrainabilityCalibration
     /// <summary>The embedded default's resource name.</summary>
     internal const string DefaultResourceName = "Entropy.MLNet.Prediction.calibration.json";
 
+    /// <summary>The embedded quick-preset calibration's resource name.</summary>
+    internal const string QuickResourceName = "Entropy.MLNet.Prediction.calibration-quick.json";
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -34,7 +37,9 @@ public sealed record TrainabilityCalibration
         NewLine = "\n",
     };
 
-    private static readonly Lazy<TrainabilityCalibration> EmbeddedDefault = new(LoadDefault);
+    private static readonly Lazy<TrainabilityCalibration> EmbeddedDefault = new(() => LoadEmbedded(DefaultResourceName));
+
+    private static readonly Lazy<TrainabilityCalibration> EmbeddedQuick = new(() => LoadEmbedded(QuickResourceName));
 
     /// <summary>Format version (1).</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -44,6 +49,12 @@ public sealed record TrainabilityCalibration
 
     /// <summary>Where the constants come from.</summary>
     public required CalibrationProvenance Provenance { get; init; }
+
+    /// <summary>The probe's training images the calibration was fitted for (null: any budget, the fallback).</summary>
+    public int? ProbeTrainSamples { get; init; }
+
+    /// <summary>The probe's decoder epochs the calibration was fitted for (null: any).</summary>
+    public int? ProbeEpochs { get; init; }
 
     /// <summary>Collapse: the drop of the differential entropy below layer 1's (nats) that marks input-independent reconstructions.</summary>
     public required double CollapseDrop { get; init; }
@@ -80,6 +91,19 @@ public sealed record TrainabilityCalibration
 
     /// <summary>The calibration embedded in the library (fitted on MNIST; see its provenance).</summary>
     public static TrainabilityCalibration Default => EmbeddedDefault.Value;
+
+    /// <summary>
+    /// The embedded calibration for a probe budget: the quick preset's (<see cref="ProbeTrainSamples"/> and
+    /// <see cref="ProbeEpochs"/> equal) when it matches, else <see cref="Default"/>. The curve features depend on how well
+    /// the decoders are trained, so a calibration holds only for the budget it was fitted on (docs/prediction.md).
+    /// </summary>
+    /// <param name="trainSamples">The probe's training images (null: all).</param>
+    /// <param name="epochs">The probe's decoder epochs.</param>
+    public static TrainabilityCalibration ForProbe(int? trainSamples, int epochs)
+    {
+        TrainabilityCalibration quick = EmbeddedQuick.Value;
+        return trainSamples == quick.ProbeTrainSamples && epochs == quick.ProbeEpochs ? quick : Default;
+    }
 
     /// <summary>The JSON text of this calibration.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
@@ -138,6 +162,10 @@ public sealed record TrainabilityCalibration
         {
             throw new InvalidDataException($"{source}: provenance.truth and provenance.probe are required.");
         }
+        if (ProbeTrainSamples is < 1 || ProbeEpochs is < 1)
+        {
+            throw new InvalidDataException($"{source}: probeTrainSamples and probeEpochs must be at least 1 when given.");
+        }
         Positive(source, "collapseDrop", CollapseDrop);
         Positive(source, "saturationDepth", SaturationDepth);
         Positive(source, "orderedScale", OrderedScale);
@@ -165,11 +193,11 @@ public sealed record TrainabilityCalibration
         }
     }
 
-    private static TrainabilityCalibration LoadDefault()
+    private static TrainabilityCalibration LoadEmbedded(string resource)
     {
-        using Stream stream = typeof(TrainabilityCalibration).Assembly.GetManifestResourceStream(DefaultResourceName)
-            ?? throw new InvalidOperationException($"The embedded calibration {DefaultResourceName} is missing from the assembly.");
+        using Stream stream = typeof(TrainabilityCalibration).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded calibration {resource} is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded " + DefaultResourceName);
+        return Parse(reader.ReadToEnd(), "embedded " + resource);
     }
 }

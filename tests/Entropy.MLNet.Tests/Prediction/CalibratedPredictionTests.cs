@@ -86,6 +86,45 @@ public sealed class CalibratedPredictionTests
     }
 
     [TestMethod]
+    public void ForProbe_QuickBudgetGetsItsOwnCalibration_ElseDefault()
+    {
+        TrainabilityCalibration quick = TrainabilityCalibration.ForProbe(5000, 1);
+        Assert.AreEqual(5000, quick.ProbeTrainSamples);
+        Assert.AreNotEqual(TrainabilityCalibration.Default.Name, quick.Name);
+        Assert.AreSame(TrainabilityCalibration.Default, TrainabilityCalibration.ForProbe(null, 1));
+        Assert.AreSame(TrainabilityCalibration.Default, TrainabilityCalibration.ForProbe(5000, 3));
+    }
+
+    [TestMethod]
+    public void QuickPreset_CommittedRun_AgreesWithCommittedMnistTruthAtDepth30()
+    {
+        // README: `entropy sweep --preset quick --score-depth 30` against the committed MNIST truth (both seeds), both directions.
+        string root = RepositoryRoot();
+        SweepResults quick = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "mnist-quick"));
+        foreach (string set in new[] { "mnist-seed1", "mnist-seed2" })
+        {
+            GroundTruthSet truth = GroundTruthSet.Load(Path.Combine(root, "benchmarks", "ground-truth", set));
+            foreach (GroundTruthBoundary b in truth.Boundaries)
+            {
+                SweepRecord r = quick.Records.Single(x => x.SigmaW2 == b.SigmaW2);
+                Assert.AreEqual(b.MaxTrainableDepth >= 30, r.PredictedTrainable(30), $"{set}, σ_w² {b.SigmaW2}: trained up to {b.MaxTrainableDepth}, predicted {r.PredictedDepth}");
+            }
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Entropy.MLNet.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Entropy.MLNet.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [TestMethod]
     [DataRow("not json", "not a trainability calibration")]
     [DataRow("null", "holds null")]
     [DataRow("{\"formatVersion\": 2}", "not a trainability calibration")] // required members missing
