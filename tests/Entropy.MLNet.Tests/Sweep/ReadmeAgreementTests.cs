@@ -20,6 +20,17 @@ public sealed class ReadmeAgreementTests
 
         AssertRow(section, "| 6ξ_c |", mnist.Rows.Single(r => r.Predictor == Agreement.TheoryName && r.TruthSeed == 1).Metrics);
         AssertRow(section, "| seed 2 ", mnist.Rows.Single(r => r.Predictor == GroundTruthAgreement.SeedName(2) && r.TruthSeed == 1).Metrics);
+
+        // The calibrated rows' MNIST column (IoU / Spearman vs seed 1) from the committed probe run and the embedded calibration.
+        SweepResults probe = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "mnist-w128-d102"));
+        AgreementGroup calibrated = GroundTruthAgreement.Compute(loaded, [probe], Entropy.MLNet.Prediction.TrainabilityCalibration.Default)
+            .Single(g => g.Name == "mnist tanh w128 500 steps");
+        foreach (string predictor in new[] { "cal-probe", "cal-probe+mf", "cal-mf" })
+        {
+            AgreementMetrics m = calibrated.Rows.Single(r => r.Predictor == predictor && r.TruthSeed == 1).Metrics;
+            string line = section.Split('\n').Single(l => l.StartsWith($"| {predictor} |", StringComparison.Ordinal));
+            Assert.AreEqual(string.Create(CultureInfo.InvariantCulture, $"{m.IoU:F3} / {m.Spearman:F3}"), line.Split('|', StringSplitOptions.TrimEntries)[2], line);
+        }
     }
 
     private static void AssertRow(string section, string start, AgreementMetrics m)
