@@ -139,7 +139,9 @@ public sealed class SweepTable
         float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
         // The calibrated depth when both neighbours have one, else the cutoff (tables saved before it existed).
         double predicted = a.PredictedDepth is { } pa && b.PredictedDepth is { } pb ? pa + (t * (pb - pa)) : cutoff;
-        float score = (float)TrainabilityScore.Score(predicted, depth);
+        // The score's ½ puts its boundary between whole layers; a predicted depth in [L − ½, L) would score above ½
+        // while predicted ≥ L says untrainable, so the score reads the whole layers the decision reads.
+        float score = (float)TrainabilityScore.Score(Math.Floor(predicted), depth);
         double xi = XiC(sigmaW2, sigmaB2, act);
         return new SweepPrediction(cutoff, curve, score, predicted >= depth, (float)xi);
     }

@@ -81,8 +81,11 @@ public sealed record SweepRecord
     /// <summary>Whether depth <paramref name="depth"/> is predicted trainable: <see cref="PredictionDepth"/> ≥ depth.</summary>
     public bool PredictedTrainable(int depth) => PredictionDepth >= depth;
 
-    /// <summary>The trainability score of depth <paramref name="depth"/> against <see cref="PredictionDepth"/> (<see cref="TrainabilityScore.Score(double, int)"/>).</summary>
-    public double Score(int depth) => TrainabilityScore.Score(PredictionDepth, depth);
+    /// <summary>
+    /// The trainability score of depth <paramref name="depth"/> against the whole layers of <see cref="PredictionDepth"/>
+    /// (<see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when <see cref="PredictedTrainable"/>.
+    /// </summary>
+    public double Score(int depth) => TrainabilityScore.Score(Math.Floor(PredictionDepth), depth);
 
     /// <summary>The CSV line (without '\n').</summary>
     public string ToCsv() => string.Join(',',
