@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record AgreementMetrics(
     int TrueNegatives,
     double Accuracy,
     double F1,
-    double IoU,
+    [property: JsonPropertyName("iou")] double IoU,
     double Spearman,
     double MeanAbsoluteDepthError)
 {

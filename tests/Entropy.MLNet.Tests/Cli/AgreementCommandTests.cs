@@ -53,6 +53,8 @@ public sealed class AgreementCommandTests
         var probe = json.RootElement.GetProperty("groups")[0].GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("predictor").GetString() == "probe");
         Assert.AreEqual(4, probe.GetProperty("maxDepth").GetInt32()); // a depth-6 probe answers up to layer 4, below the cap 8
         Assert.AreEqual(2, probe.GetProperty("metrics").GetProperty("configurations").GetInt32());
+        double iou = probe.GetProperty("metrics").GetProperty("iou").GetDouble(); // "iou", not the naming policy's "ioU"
+        Assert.IsTrue(iou is >= 0 and <= 1, $"iou {iou}");
         Assert.IsGreaterThan(0.0, probe.GetProperty("computeRatio").GetDouble());
     }
 

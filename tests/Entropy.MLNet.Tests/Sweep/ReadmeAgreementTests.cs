@@ -3,47 +3,82 @@ using Entropy.MLNet.Sweep;
 
 namespace Entropy.MLNet.Tests.Sweep;
 
-/// <summary>The README's agreement table is what <c>entropy agreement</c> computes from the committed ground truth.</summary>
+/// <summary>
+/// The README's agreement table is what <c>entropy agreement</c> computes from the committed ground truth
+/// (benchmarks/ground-truth) and the committed probe sweeps (benchmarks/probe).
+/// </summary>
 [TestClass]
 public sealed class ReadmeAgreementTests
 {
     [TestMethod]
-    public void ReadmeTable_ReproducedFromCommittedGroundTruth()
+    [DataRow("mnist")]
+    [DataRow("fashion-mnist")]
+    [DataRow("cifar10-gray")]
+    public void ReadmeTable_ReproducedFromCommittedFiles(string dataset)
     {
         string root = RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         string section = readme[readme.IndexOf("## Ground truth and agreement", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
-        string sets = Path.Combine(root, "benchmarks", "ground-truth");
-        var loaded = Directory.GetDirectories(sets).Where(d => File.Exists(Path.Combine(d, GroundTruthSetSettings.FileName))).Select(GroundTruthSet.Load).ToList();
-        AgreementGroup mnist = GroundTruthAgreement.Compute(loaded, []).Single(g => g.Name == "mnist tanh w128 500 steps");
+        var sets = Directory.GetDirectories(Path.Combine(root, "benchmarks", "ground-truth"))
+            .Where(d => File.Exists(Path.Combine(d, GroundTruthSetSettings.FileName))).Select(GroundTruthSet.Load).ToList();
+        var sweeps = Directory.GetDirectories(Path.Combine(root, "benchmarks", "probe"))
+            .Where(d => File.Exists(Path.Combine(d, "settings.json"))).Select(SweepResults.Load).ToList();
+        AgreementGroup group = GroundTruthAgreement.Compute(sets, sweeps).Single(g => g.Name == $"{dataset} tanh w128 500 steps");
 
-        AssertRow(section, "| 6ξ_c |", mnist.Rows.Single(r => r.Predictor == Agreement.TheoryName && r.TruthSeed == 1).Metrics);
-        AssertRow(section, "| seed 2 ", mnist.Rows.Single(r => r.Predictor == GroundTruthAgreement.SeedName(2) && r.TruthSeed == 1).Metrics);
+        AssertRow(section, $"| {dataset} | 6ξ_c |", group.Rows.Single(r => r.Predictor == Agreement.TheoryName && r.TruthSeed == 1));
+        AssertRow(section, $"| {dataset} | probe (authors' rule) |", group.Rows.Single(r => r.Predictor == Agreement.ProbeName && r.TruthSeed == 1));
+        AgreementRow? ceiling = group.Rows.SingleOrDefault(r => r.Predictor == GroundTruthAgreement.SeedName(2) && r.TruthSeed == 1);
+        if (ceiling is not null)
+        {
+            AssertRow(section, $"| {dataset} | seed 2 (noise ceiling) |", ceiling);
+        }
+        else
+        {
+            Assert.IsFalse(section.Contains($"| {dataset} | seed 2", StringComparison.Ordinal), "the README shows a ceiling the committed files do not have");
+        }
+    }
 
-        // The calibrated rows' MNIST column (IoU / Spearman vs seed 1) from the committed probe run and the embedded calibration.
+    [TestMethod]
+    public void ReadmeCalibratedRows_ReproducedFromCommittedFiles()
+    {
+        // The calibrated table's MNIST column (IoU / Spearman vs seed 1): the committed MNIST probe run scored with the
+        // embedded calibration (docs/prediction.md).
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string section = readme[readme.IndexOf("## Ground truth and agreement", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var sets = Directory.GetDirectories(Path.Combine(root, "benchmarks", "ground-truth"))
+            .Where(d => File.Exists(Path.Combine(d, GroundTruthSetSettings.FileName))).Select(GroundTruthSet.Load).ToList();
         SweepResults probe = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "mnist-w128-d102"));
-        AgreementGroup calibrated = GroundTruthAgreement.Compute(loaded, [probe], Entropy.MLNet.Prediction.TrainabilityCalibration.Default)
+        AgreementGroup calibrated = GroundTruthAgreement.Compute(sets, [probe], Entropy.MLNet.Prediction.TrainabilityCalibration.Default)
             .Single(g => g.Name == "mnist tanh w128 500 steps");
         foreach (string predictor in new[] { "cal-probe", "cal-probe+mf", "cal-mf" })
         {
             AgreementMetrics m = calibrated.Rows.Single(r => r.Predictor == predictor && r.TruthSeed == 1).Metrics;
             string line = section.Split('\n').Single(l => l.StartsWith($"| {predictor} |", StringComparison.Ordinal));
-            Assert.AreEqual(string.Create(CultureInfo.InvariantCulture, $"{m.IoU:F3} / {m.Spearman:F3}"), line.Split('|', StringSplitOptions.TrimEntries)[2], line);
+            Assert.AreEqual($"{F3(m.IoU)} / {F3(m.Spearman)}", line.Split('|', StringSplitOptions.TrimEntries)[2], line);
         }
     }
 
-    private static void AssertRow(string section, string start, AgreementMetrics m)
+    private static void AssertRow(string section, string start, AgreementRow row)
     {
+        AgreementMetrics m = row.Metrics;
         string line = section.Split('\n').Single(l => l.StartsWith(start, StringComparison.Ordinal));
-        string[] cells = [.. line.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).Skip(1)];
-        double[] expected = [m.Accuracy, m.F1, m.IoU, m.Spearman, m.MeanAbsoluteLog2Error];
+        string[] cells = [.. line.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).Skip(2)];
+        string[] expected =
+        [
+            F3(m.Accuracy), F3(m.F1), F3(m.IoU), F3(m.Spearman), F3(m.MeanAbsoluteLog2Error),
+            row.ComputeRatio is { } ratio ? F3(ratio) : "–",
+        ];
         Assert.HasCount(expected.Length, cells, line);
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.AreEqual(expected[i].ToString("F3", CultureInfo.InvariantCulture), cells[i], $"{line}: column {i + 1}");
+            Assert.AreEqual(expected[i], cells[i], $"{line}: column {i + 3}");
         }
     }
+
+    private static string F3(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
     private static string RepositoryRoot()
     {
