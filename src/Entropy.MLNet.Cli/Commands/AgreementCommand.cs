@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Entropy.MLNet.Cli.Infrastructure;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Sweep;
 
@@ -27,20 +28,30 @@ internal static class AgreementCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var plot = new Option<string?>("--plot") { Description = "Folder for one agreement picture per ground-truth group (PNG)." };
+        var calibration = new Option<string?>("--calibration")
+        {
+            Description = "Calibration file (JSON, docs/prediction.md) whose predictions are scored too (cal-probe, cal-probe+mf, cal-mf); default the one embedded in the library; 'none' for no calibrated rows.",
+        };
         var command = new Command("agreement",
             "How often is the prediction right? Scores predictors of the maximum trainable depth against ground truth: 6ξ_c (mean field, computed here), the probe " +
             "(--sweep) and, as the noise ceiling, one seed of the ground truth against another. Per dataset, network and budget: accuracy, F1 and IoU of the trainable " +
             "(σ_w², depth) cells, Spearman of the maximum trainable depth across σ_w², mean |log2(predicted/true)|, and the probe's compute ratio.\n" +
             "Example: entropy agreement --truth benchmarks/ground-truth --sweep runs/mnist-w128 --plot runs/agreement")
         {
-            truth, sweeps, plot, format,
+            truth, sweeps, plot, calibration, format,
         };
         CliAction.Set(command, format, (parse, cli, ct) =>
         {
             ct.ThrowIfCancellationRequested();
             IReadOnlyList<GroundTruthSet> sets = LoadSets(parse.GetValue(truth) ?? []);
+            TrainabilityCalibration? cal = parse.GetValue(calibration) switch
+            {
+                null => TrainabilityCalibration.Default,
+                "none" => null,
+                string path => TrainabilityCalibration.Load(path),
+            };
             var results = (parse.GetValue(sweeps) ?? []).Select(SweepResults.Load).ToList();
-            IReadOnlyList<AgreementGroup> groups = GroundTruthAgreement.Compute(sets, results);
+            IReadOnlyList<AgreementGroup> groups = GroundTruthAgreement.Compute(sets, results, cal);
             var pictures = new List<string>();
             if (parse.GetValue(plot) is { } folder)
             {
@@ -52,7 +63,7 @@ internal static class AgreementCommand
                     pictures.Add(Path.GetFullPath(path));
                 }
             }
-            var output = new AgreementOutput(groups, pictures);
+            var output = new AgreementOutput(groups, pictures, cal is null ? null : new AgreementCalibration(cal.Name, cal.Provenance));
             cli.Write(output, output.WriteText);
             return Task.FromResult(ExitCodes.Success);
         });
@@ -90,7 +101,7 @@ internal static class AgreementCommand
 }
 
 /// <summary>What <c>entropy agreement</c> prints.</summary>
-internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IReadOnlyList<string> Pictures)
+internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IReadOnlyList<string> Pictures, AgreementCalibration? Calibration = null)
 {
     public static string Number(double value, string format)
         => double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "inf" : value.ToString(format, CultureInfo.InvariantCulture);
@@ -98,6 +109,11 @@ internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IRe
     public void WriteText(TextWriter w)
     {
         var c = CultureInfo.InvariantCulture;
+        if (Calibration is { } cal)
+        {
+            w.WriteLine($"Calibration {cal.Name}: fitted on {cal.Provenance.Truth}; probe {cal.Provenance.Probe}");
+            w.WriteLine();
+        }
         foreach (AgreementGroup g in Groups)
         {
             int configurations = g.Settings.Grid().Count;
@@ -110,13 +126,13 @@ internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IRe
                 int none = b.Count(x => x.Status == GroundTruthBoundaryStatus.None);
                 w.WriteLine(string.Create(c, $"  seed {seed} boundary (σ_w² → D*; {censored} censored, {none} none): {string.Join("  ", b.Select(x => $"{x.SigmaW2:0.0##}→{Describe(x, g.Settings.MaxDepth)}"))}"));
             }
-            w.WriteLine("  predictor   vs seed  configs  depths    accuracy     F1    IoU  Spearman  |log2|    MAE  non-finite  compute ratio (total, median)");
+            w.WriteLine("  predictor     vs seed  configs  depths    accuracy     F1    IoU  Spearman  |log2|    MAE  non-finite  compute ratio (total, median)");
             foreach (AgreementRow r in g.Rows)
             {
                 AgreementMetrics m = r.Metrics;
                 string ratio = r.ComputeRatio is { } total ? string.Create(c, $"{total:0.###}, {r.MedianComputeRatio:0.###}") : "-";
                 w.WriteLine(string.Create(c,
-                    $"  {r.Predictor,-10}  {r.TruthSeed,7}  {m.Configurations,7}  {r.MinDepth,3}..{r.MaxDepth,-3}  {Number(m.Accuracy, "F3"),8}  {Number(m.F1, "F3"),5}  {Number(m.IoU, "F3"),5}  {Number(m.Spearman, "F3"),8}  {Number(m.MeanAbsoluteLog2Error, "F3"),6}  {Number(m.MeanAbsoluteDepthError, "F1"),5}  {m.NonFinite,10}  {ratio}"));
+                    $"  {r.Predictor,-12}  {r.TruthSeed,7}  {m.Configurations,7}  {r.MinDepth,3}..{r.MaxDepth,-3}  {Number(m.Accuracy, "F3"),8}  {Number(m.F1, "F3"),5}  {Number(m.IoU, "F3"),5}  {Number(m.Spearman, "F3"),8}  {Number(m.MeanAbsoluteLog2Error, "F3"),6}  {Number(m.MeanAbsoluteDepthError, "F1"),5}  {m.NonFinite,10}  {ratio}"));
             }
             w.WriteLine();
         }
@@ -133,3 +149,6 @@ internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IRe
         _ => b.MaxTrainableDepth.ToString(CultureInfo.InvariantCulture),
     };
 }
+
+/// <summary>The calibration whose rows <c>entropy agreement</c> printed.</summary>
+internal sealed record AgreementCalibration(string Name, CalibrationProvenance Provenance);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Runtime;
 using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Sweep;
@@ -285,19 +286,24 @@ internal static class SweepCommand
 /// agreement when there is ground truth. <see cref="Depth"/> is the probed depth D (<c>--depth</c>; settings.json's MaxDepth).
 /// </summary>
 internal sealed record SweepOutput(string Directory, string Dataset, int Depth, int ScoreDepth, int Ran, int Resumed, IReadOnlyList<string> Recovered,
-    double Seconds, IReadOnlyList<SweepOutput.Row> Configurations, AgreementReport? Agreement, string? Report)
+    double Seconds, IReadOnlyList<SweepOutput.Row> Configurations, AgreementReport? Agreement, string? Report, SweepOutput.PredictionInfo? Prediction = null)
 {
+    /// <summary>Which calibrated predictor gave the scores, and where its constants come from.</summary>
+    internal sealed record PredictionInfo(string Predictor, string Calibration, CalibrationProvenance Provenance);
+
     /// <summary>One configuration; <see cref="ProbeScore"/> is the ML.NET sweep's column of the same name.</summary>
     internal sealed record Row(double SigmaW2, double SigmaB2, int Cutoff, double? Chi1, double? XiC, double? SixXiC, string? Verdict, double ProbeScore,
-        bool PredictedTrainable, int? GtMaxTrainableDepth, double? GtTestAccuracy, int? DivergenceLayer = null);
+        bool PredictedTrainable, int? GtMaxTrainableDepth, double? GtTestAccuracy, int? DivergenceLayer = null, double? PredictedDepth = null);
 
     public static SweepOutput From(SweepSettings settings, SweepRunSummary summary, int scoreDepth, string? report)
     {
         var rows = summary.Records.Select(r => new Row(r.SigmaW2, r.SigmaB2, r.Cutoff, r.Chi1, r.XiC, r.SixXiC,
-            r.Phase is { } v ? TrainabilityScore.Name(v) : null, r.Score(scoreDepth), r.PredictedTrainable(scoreDepth), r.GtMaxTrainableDepth, r.GtTestAccuracy, r.DivergenceLayer)).ToList();
+            r.Phase is { } v ? TrainabilityScore.Name(v) : null, r.Score(scoreDepth), r.PredictedTrainable(scoreDepth), r.GtMaxTrainableDepth, r.GtTestAccuracy, r.DivergenceLayer,
+            r.PredictedDepth is { } p && !double.IsNaN(p) ? p : null)).ToList();
+        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs);
         AgreementReport? agreement = summary.Records.Any(r => r.GtMaxTrainableDepth is not null) ? Sweep.Agreement.Compute(summary.Records) : null;
         return new SweepOutput(summary.Directory, settings.Dataset, settings.MaxDepth, scoreDepth, summary.Ran, summary.Resumed, summary.Recovered,
-            summary.Seconds, rows, agreement, report);
+            summary.Seconds, rows, agreement, report, new PredictionInfo(CalibratedPrediction.ProductName, calibration.Name, calibration.Provenance));
     }
 
     public static string FormatDepth(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("F1", CultureInfo.InvariantCulture);
@@ -311,16 +317,21 @@ internal sealed record SweepOutput(string Directory, string Dataset, int Depth, 
         }
         w.WriteLine(string.Create(c, $"Sweep: {Configurations.Count} configuration(s) in {Directory} ({Ran} computed now, {Resumed} resumed; {Seconds:F1} s)"));
         w.WriteLine(string.Create(c, $"Score = confidence that depth {ScoreDepth} is below the predicted trainable depth (> 0.5: predicted trainable)."));
+        if (Prediction is { } info)
+        {
+            w.WriteLine($"Predicted depth: {info.Predictor}, calibration {info.Calibration} (fitted on {info.Provenance.Truth}; docs/prediction.md); the authors' cutoff where it has no answer. Verdict: the mean-field phase from chi_1, a label, not a prediction.");
+        }
         bool truth = Configurations.Any(r => r.GtMaxTrainableDepth is not null);
         var table = new List<string[]> { truth
-            ? ["sigma_w^2", "sigma_b^2", "cutoff", "6 xi_c", "verdict", $"score@{ScoreDepth}", "trained depth", "gt acc"]
-            : ["sigma_w^2", "sigma_b^2", "cutoff", "6 xi_c", "verdict", $"score@{ScoreDepth}"] };
+            ? ["sigma_w^2", "sigma_b^2", "cutoff", "predicted depth", "6 xi_c", "verdict", $"score@{ScoreDepth}", "trained depth", "gt acc"]
+            : ["sigma_w^2", "sigma_b^2", "cutoff", "predicted depth", "6 xi_c", "verdict", $"score@{ScoreDepth}"] };
         foreach (Row r in Configurations)
         {
             var cells = new List<string>
             {
                 r.SigmaW2.ToString("0.0##", c), r.SigmaB2.ToString("0.0####", c),
                 r.DivergenceLayer is { } d ? string.Create(c, $"{r.Cutoff} (diverges at layer {d})") : r.Cutoff.ToString(c),
+                r.PredictedDepth is { } pd ? FormatDepth(pd) : "-",
                 r.SixXiC is { } x ? FormatDepth(x) : "-", r.Verdict ?? "-", r.ProbeScore.ToString("F2", c),
             };
             if (truth)

@@ -39,10 +39,10 @@ public sealed class SweepMappingOutput
     [VectorType]
     public float[] EntropyCurve { get; set; } = [];
 
-    /// <summary>The probe's trainability score in (0, 1), above ½ exactly when Cutoff ≥ Depth (see <see cref="SweepPrediction"/>); named so that it never collides with a trainer's <c>Score</c>.</summary>
+    /// <summary>The probe's trainability score in (0, 1), above ½ exactly when the calibrated predicted depth (the cutoff for tables without one) ≥ Depth (see <see cref="SweepPrediction"/>); named so that it never collides with a trainer's <c>Score</c>.</summary>
     public float ProbeScore { get; set; }
 
-    /// <summary>Cutoff ≥ Depth: predicted trainable (ML.NET's name for a binary decision).</summary>
+    /// <summary>Predicted depth ≥ Depth: predicted trainable (ML.NET's name for a binary decision).</summary>
     public bool PredictedLabel { get; set; }
 
     /// <summary>Mean-field ξ_c.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;
@@ -23,6 +24,13 @@ public sealed class SweepPoint
 
     /// <summary>The probe's cutoff (predicted maximum trainable depth), as <see cref="ProbeResult.Cutoff"/>.</summary>
     public int Cutoff { get; set; }
+
+    /// <summary>
+    /// The calibrated predicted maximum trainable depth (<see cref="CalibratedPrediction.ProductName"/>, read from the
+    /// probe's curves when the sweep was fitted); null in tables saved before it existed or where the calibration had no
+    /// answer: predictions then use <see cref="Cutoff"/>.
+    /// </summary>
+    public double? PredictedDepth { get; set; }
 
     /// <summary>Median relative entropy per curve layer (nats), as <see cref="ProbeResult.MedianRelativeEntropy"/>.</summary>
 #pragma warning disable CA1819 // A serialised record.
@@ -129,11 +137,13 @@ public sealed class SweepTable
             curve[i] = (float)(a.Curve[i] + (t * (b.Curve[i] - a.Curve[i])));
         }
         float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
-        // The score's ½ puts its boundary between integer cutoffs; an interpolated cutoff in [L − ½, L) would score above ½
-        // while cutoff ≥ L says untrainable, so the score reads the whole layers the prediction reads.
-        float score = (float)TrainabilityScore.Score(Math.Floor(cutoff), depth);
+        // The calibrated depth when both neighbours have one, else the cutoff (tables saved before it existed).
+        double predicted = a.PredictedDepth is { } pa && b.PredictedDepth is { } pb ? pa + (t * (pb - pa)) : cutoff;
+        // The score's ½ puts its boundary between whole layers; a predicted depth in [L − ½, L) would score above ½
+        // while predicted ≥ L says untrainable, so the score reads the whole layers the decision reads.
+        float score = (float)TrainabilityScore.Score(Math.Floor(predicted), depth);
         double xi = XiC(sigmaW2, sigmaB2, act);
-        return new SweepPrediction(cutoff, curve, score, cutoff >= depth, (float)xi);
+        return new SweepPrediction(cutoff, curve, score, predicted >= depth, (float)xi);
     }
 
     // Each unseen (σ_w², σ_b²) costs milliseconds of mean-field work, so values are cached; a full cache starts over,
@@ -204,7 +214,7 @@ public sealed class SweepTable
 /// <summary>The sweep's prediction for one configuration.</summary>
 /// <param name="Cutoff">Predicted maximum trainable depth (interpolated along σ_w²).</param>
 /// <param name="EntropyCurve">Median relative entropy per probe layer (interpolated).</param>
-/// <param name="Score">The project's trainability score in (0, 1) of Depth against Cutoff (<see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when predicted trainable.</param>
-/// <param name="PredictedTrainable">Cutoff ≥ Depth (<see cref="TrainabilityScore.PredictedTrainable"/>).</param>
+/// <param name="Score">The project's trainability score in (0, 1) of Depth against the calibrated predicted depth (<see cref="SweepPoint.PredictedDepth"/>, or Cutoff without one; <see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when predicted trainable.</param>
+/// <param name="PredictedTrainable">Predicted depth ≥ Depth.</param>
 /// <param name="XiC">Mean-field correlation depth scale ξ_c (<see cref="MeanFieldTheory"/>; +∞ on the critical line).</param>
 public sealed record SweepPrediction(float Cutoff, float[] EntropyCurve, float Score, bool PredictedTrainable, float XiC);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Sweep;
 using Microsoft.ML;
@@ -80,12 +81,23 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
                 : null;
             ProbeResult result = ReconstructionProbe.Run(train, test, probeOptions[i], progress, ct);
             table.CurveLength = result.MedianRelativeEntropy.Length;
-            table.Points.Add(new SweepPoint { SigmaW2 = g.W, SigmaB2 = g.B, Activation = g.A.Name, Cutoff = result.Cutoff, Curve = result.MedianRelativeEntropy });
+            table.Points.Add(new SweepPoint { SigmaW2 = g.W, SigmaB2 = g.B, Activation = g.A.Name, Cutoff = result.Cutoff, Curve = result.MedianRelativeEntropy, PredictedDepth = PredictedDepth(result) });
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                 $"σ_w² = {g.W}, σ_b² = {g.B}, {g.A.Name}: cutoff {result.Cutoff} of {table.CurveLength} ({result.TrainSeconds:F2} s)."));
             _options.Progress?.Report(new TrainabilitySweepProgress(i + 1, grid.Count, g.W, g.B, g.A.Name, null));
         }
         return TrainabilitySweepTransformer.Create(_env.Context, table);
+    }
+
+    // The calibrated prediction of the product (docs/prediction.md), for this probe budget; null when it has no answer.
+    private double? PredictedDepth(ProbeResult result)
+    {
+        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(_options.TrainSamples, _options.Epochs);
+        int n = result.MedianRelativeEntropy.Length;
+        CurveFeatures features = CurveFeatures.FromCurves(result.DifferentialEntropy.Take(n).ToArray(), [.. result.DecoderTestMse.Take(n).Select(v => (double)v)], calibration);
+        double xi = SweepTheory.TryEvaluate(result.Activation, result.SigmaW2, result.SigmaB2, out _, out double x) ? x : double.NaN;
+        double depth = CalibratedPrediction.ProductDepth(features, xi, calibration);
+        return double.IsNaN(depth) ? null : depth;
     }
 
     /// <summary>The output schema of the fitted transformer on a configurations schema; checks the configuration columns.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;
 
@@ -264,8 +265,9 @@ public static class SweepReport
 
     private static ReportTable ResultsTable(SweepResults results, int depth)
     {
+        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(results.Settings.TrainSamples, results.Settings.Epochs);
         bool truth = results.Records.Any(r => r.GtMaxTrainableDepth is not null);
-        var headers = new List<string> { "σ_b²", "σ_w²", "cutoff", "χ_1", "ξ_c", "6ξ_c", "verdict", string.Create(CultureInfo.InvariantCulture, $"score (L = {depth})") };
+        var headers = new List<string> { "σ_b²", "σ_w²", "cutoff", "predicted depth", "χ_1", "ξ_c", "6ξ_c", "verdict", string.Create(CultureInfo.InvariantCulture, $"score (L = {depth})") };
         if (truth)
         {
             headers.Add("ground truth: max. depth");
@@ -277,7 +279,7 @@ public static class SweepReport
             TrainabilityVerdict? verdict = r.Phase ?? (r.Chi1 is { } chi && chi >= 0 ? TrainabilityScore.Verdict(chi) : null);
             var row = new List<string>
             {
-                Number(r.SigmaB2, "0.#####"), Number(r.SigmaW2, "0.###"), Number(r.Cutoff, "0"), Number(r.Chi1, "0.0000"),
+                Number(r.SigmaB2, "0.#####"), Number(r.SigmaW2, "0.###"), Number(r.Cutoff, "0"), Number(r.PredictedDepth, "0.0"), Number(r.Chi1, "0.0000"),
                 Number(r.XiC, "0.00"), Number(r.SixXiC, "0.0"), verdict is { } v ? TrainabilityScore.Name(v) : "–",
                 Number(r.Score(depth), "0.000"),
             };
@@ -289,8 +291,10 @@ public static class SweepReport
             rows.Add(row);
         }
         return new ReportTable("Results", headers, rows, string.Create(CultureInfo.InvariantCulture,
-            $"cutoff: the probe's predicted maximum trainable depth (the authors' 0-based index). verdict: from mean-field χ_1 (near-critical when |χ_1 − 1| < {TrainabilityScore.CriticalBand}). "
-            + $"score: how confidently a network of depth L = {depth} lies within the predicted trainable depth, 1 / (1 + exp(−(cutoff + ½ − L) / w)), w = max(1, 0.1·cutoff); above ½ means predicted trainable."));
+            $"cutoff: the authors' saturation index of the relative-entropy curve. predicted depth: the calibrated prediction of the maximum trainable depth ({CalibratedPrediction.ProductName}, calibration "
+            + $"{calibration.Name}, fitted on {calibration.Provenance.Truth}; probe budget: {calibration.Provenance.Probe}; docs/prediction.md). "
+            + $"verdict: the mean-field phase from χ_1 (near-critical when |χ_1 − 1| < {TrainabilityScore.CriticalBand}), a label, not a prediction. "
+            + $"score: how confidently a network of depth L = {depth} lies within the predicted depth D (the cutoff where the calibration has no answer), 1 / (1 + exp(−(D + ½ − L) / w)), w = max(1, 0.1·D); above ½ means predicted trainable."));
     }
 
     private static ReportTable? AgreementTable(SweepResults results)

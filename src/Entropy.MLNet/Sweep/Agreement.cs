@@ -1,3 +1,5 @@
+using Entropy.MLNet.Prediction;
+
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>The agreement of the probe and of the 6ξ_c baseline with ground truth on the same grid.</summary>

@@ -1,11 +1,13 @@
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Prediction;
 
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>
 /// Scores predictors of the maximum trainable depth against ground-truth sets (docs/ground-truth.md): the probe (from
 /// sweep directories of the same dataset, width and activation), the mean-field 6ξ_c (computed here) and, as the noise
-/// ceiling, one seed of the ground truth against another. Cells are (σ_w², σ_b², depth) for every depth from the set's
+/// ceiling, one seed of the ground truth against another; with a calibration, also its predictions
+/// (<see cref="CalibratedPrediction"/>: the probe's curves alone, probe + mean field, and mean field alone). Cells are (σ_w², σ_b², depth) for every depth from the set's
 /// min depth to its cap (or to the predictor's range, when shorter: a probe of depth D answers up to D − 2).
 /// </summary>
 public static class GroundTruthAgreement
@@ -16,8 +18,9 @@ public static class GroundTruthAgreement
     /// <summary>Groups <paramref name="sets"/> by everything but the seed and scores every predictor in each group.</summary>
     /// <param name="sets">Ground-truth directories; shards of one set are merged.</param>
     /// <param name="sweeps">Sweep directories whose probe cutoffs are scored where dataset, width and activation match.</param>
+    /// <param name="calibration">A calibration whose predictions are scored too; null for none.</param>
     /// <exception cref="ArgumentException">No set given.</exception>
-    public static IReadOnlyList<AgreementGroup> Compute(IReadOnlyList<GroundTruthSet> sets, IReadOnlyList<SweepResults> sweeps)
+    public static IReadOnlyList<AgreementGroup> Compute(IReadOnlyList<GroundTruthSet> sets, IReadOnlyList<SweepResults> sweeps, TrainabilityCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(sweeps);
@@ -53,6 +56,11 @@ public static class GroundTruthAgreement
                 {
                     double six = SweepTheory.TryEvaluate(settings.Activation, sw, sb, out _, out double xi) ? 6 * xi : double.NaN;
                     predictions.Add(new AgreementPrediction(Agreement.TheoryName, "mean field", sw, sb, six, null));
+                    if (calibration is not null)
+                    {
+                        predictions.Add(new AgreementPrediction(CalibratedPrediction.MeanFieldName, calibration.Name, sw, sb,
+                            CalibratedPrediction.MeanFieldDepth(double.IsNaN(six) ? double.NaN : six / 6, calibration), null));
+                    }
                 }
             }
             var probeRanges = new Dictionary<string, int>();
@@ -65,6 +73,16 @@ public static class GroundTruthAgreement
                     {
                         double? seconds = sweep.Timings.LastOrDefault(t => Same(t.SigmaW2, sw) && Same(t.SigmaB2, sb))?.ProbeSeconds;
                         predictions.Add(new AgreementPrediction(Agreement.ProbeName, sweep.Directory, sw, sb, record.Cutoff, seconds));
+                        if (calibration is not null)
+                        {
+                            // The calibrated predictions read the same probe (same seconds) and answer up to the set's cap.
+                            var curve = sweep.Curve(record.SigmaW2, record.SigmaB2).OrderBy(p => p.Layer).ToList();
+                            CurveFeatures features = CurveFeatures.FromCurves([.. curve.Select(p => p.DifferentialEntropy)], [.. curve.Select(p => (double)p.DecoderTestMse)], calibration);
+                            double xi = record.XiC ?? (SweepTheory.TryEvaluate(settings.Activation, sw, sb, out _, out double x) ? x : double.NaN);
+                            predictions.Add(new AgreementPrediction(CalibratedPrediction.ProbeName, sweep.Directory, sw, sb, CalibratedPrediction.ProbeDepth(features, calibration), seconds));
+                            predictions.Add(new AgreementPrediction(CalibratedPrediction.ProbeMeanFieldName, sweep.Directory, sw, sb,
+                                CalibratedPrediction.ProbeMeanFieldDepth(features, xi, calibration), seconds));
+                        }
                     }
                 }
             }

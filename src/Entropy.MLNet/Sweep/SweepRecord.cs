@@ -1,3 +1,5 @@
+using Entropy.MLNet.Prediction;
+
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>
@@ -63,11 +65,27 @@ public sealed record SweepRecord
     /// <summary>Ground truth: the best test accuracy at <see cref="GtMaxTrainableDepth"/> (at depth 2 when that is 0); null without ground truth.</summary>
     public double? GtTestAccuracy { get; init; }
 
-    /// <summary>Whether depth <paramref name="depth"/> is predicted trainable (<see cref="TrainabilityScore.PredictedTrainable"/>).</summary>
-    public bool PredictedTrainable(int depth) => TrainabilityScore.PredictedTrainable(PredictionCutoff, depth);
+    /// <summary>
+    /// The calibrated prediction of the maximum trainable depth (<see cref="CalibratedPrediction.ProductName"/> with
+    /// <see cref="TrainabilityCalibration.Default"/>), read from the configuration's curves when the sweep finishes it or
+    /// loads it; not a results.csv column. Null when not computed, NaN when the calibration has no answer (e.g. a curve
+    /// shorter than its MSE layers).
+    /// </summary>
+    public double? PredictedDepth { get; init; }
 
-    /// <summary>The trainability score of depth <paramref name="depth"/> (<see cref="TrainabilityScore.Score(int, int)"/>).</summary>
-    public double Score(int depth) => TrainabilityScore.Score(PredictionCutoff, depth);
+    /// <summary>The depth predictions use: <see cref="PredictedDepth"/> when it is a number, else the authors' cutoff; below <see cref="DivergenceLayer"/> either way.</summary>
+    internal double PredictionDepth => PredictedDepth is { } d && !double.IsNaN(d)
+        ? (DivergenceLayer is { } l ? Math.Max(0, Math.Min(d, l - 1)) : d)
+        : PredictionCutoff;
+
+    /// <summary>Whether depth <paramref name="depth"/> is predicted trainable: <see cref="PredictionDepth"/> ≥ depth.</summary>
+    public bool PredictedTrainable(int depth) => PredictionDepth >= depth;
+
+    /// <summary>
+    /// The trainability score of depth <paramref name="depth"/> against the whole layers of <see cref="PredictionDepth"/>
+    /// (<see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when <see cref="PredictedTrainable"/>.
+    /// </summary>
+    public double Score(int depth) => TrainabilityScore.Score(Math.Floor(PredictionDepth), depth);
 
     /// <summary>The CSV line (without '\n').</summary>
     public string ToCsv() => string.Join(',',

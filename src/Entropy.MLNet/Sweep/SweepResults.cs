@@ -69,9 +69,10 @@ public sealed class SweepResults
                 $"{contents.CurvesTable.Path}: the curve of σ_w² = {SweepCsv.Format(w)}, σ_b² = {SweepCsv.Format(b)} is missing or incomplete although {SweepRecord.FileName} lists it as finished "
                 + $"({contents.IncompleteCurves.Count} configuration(s) affected); running the same sweep into this directory again recomputes them.");
         }
+        SweepCurvePoint[] curves = [.. contents.Curves.Where(c => c.Keep).Select(c => c.Value).OrderBy(p => p.SigmaB2).ThenBy(p => p.SigmaW2).ThenBy(p => p.Layer)];
         return new SweepResults(directory, settings,
-            [.. contents.Records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2)],
-            [.. contents.Curves.Where(c => c.Keep).Select(c => c.Value).OrderBy(p => p.SigmaB2).ThenBy(p => p.SigmaW2).ThenBy(p => p.Layer)],
+            SweepPredictions.With(contents.Records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, Prediction.TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)),
+            curves,
             [.. contents.GroundTruth.Where(c => c.Keep).Select(c => c.Value).OrderBy(p => p.SigmaB2).ThenBy(p => p.SigmaW2).ThenBy(p => p.Depth)],
             [.. contents.Timings.OrderBy(t => t.SigmaB2).ThenBy(t => t.SigmaW2)]);
     }

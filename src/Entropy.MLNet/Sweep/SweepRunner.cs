@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Training;
 
@@ -68,6 +69,7 @@ public static class SweepRunner
         int completed = resumed;
         int ran = 0;
         var records = new List<SweepRecord>(contents.Records);
+        var newCurves = new List<SweepCurvePoint>();
         progress?.Report(new SweepProgress(completed, configurations.Count, resumed, null, "start", 0, null));
         string machine = Environment.MachineName;
 
@@ -106,7 +108,9 @@ public static class SweepRunner
             {
                 DurableFile.Append(Path.Combine(outputDirectory, GroundTruthRecord.FileName), string.Concat(truthRows.Select(r => r.ToCsv() + "\n")));
             }
-            DurableFile.Append(Path.Combine(outputDirectory, SweepCurvePoint.FileName), string.Concat(SweepCurvePoint.FromProbe(probe).Select(p => p.ToCsv() + "\n")));
+            IReadOnlyList<SweepCurvePoint> curve = SweepCurvePoint.FromProbe(probe);
+            newCurves.AddRange(curve);
+            DurableFile.Append(Path.Combine(outputDirectory, SweepCurvePoint.FileName), string.Concat(curve.Select(p => p.ToCsv() + "\n")));
             DurableFile.Append(Path.Combine(outputDirectory, SweepRecord.FileName), record.ToCsv() + "\n");
             DurableFile.Append(Path.Combine(outputDirectory, SweepTiming.FileName), new SweepTiming
             {
@@ -122,7 +126,10 @@ public static class SweepRunner
             ran++;
             progress?.Report(new SweepProgress(completed, configurations.Count, resumed, null, "done", 1, record));
         }
-        return new SweepRunSummary(outputDirectory, [.. records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2)], ran, resumed, recovered, watch.Elapsed.TotalSeconds);
+        // The score lines: every row gets the calibrated prediction from its curve (resumed rows from curves.csv).
+        IEnumerable<SweepCurvePoint> curves = contents.Curves.Where(c => c.Keep).Select(c => c.Value).Concat(newCurves);
+        return new SweepRunSummary(outputDirectory, SweepPredictions.With(records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)),
+            ran, resumed, recovered, watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>The probe options of one configuration of a sweep.</summary>

@@ -1,6 +1,7 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
 using Entropy.MLNet.MLNet;
 using Entropy.MLNet.ModelHost;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;
 using Microsoft.ML;

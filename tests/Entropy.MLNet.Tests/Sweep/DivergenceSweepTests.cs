@@ -1,4 +1,5 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 
 namespace Entropy.MLNet.Tests.Sweep;

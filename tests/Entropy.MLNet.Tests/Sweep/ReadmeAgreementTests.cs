@@ -39,6 +39,28 @@ public sealed class ReadmeAgreementTests
         }
     }
 
+    [TestMethod]
+    public void ReadmeCalibratedRows_ReproducedFromCommittedFiles()
+    {
+        // The calibrated table's MNIST column (IoU / Spearman vs seed 1): the committed MNIST probe run scored with the
+        // embedded calibration (docs/prediction.md).
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string section = readme[readme.IndexOf("## Ground truth and agreement", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var sets = Directory.GetDirectories(Path.Combine(root, "benchmarks", "ground-truth"))
+            .Where(d => File.Exists(Path.Combine(d, GroundTruthSetSettings.FileName))).Select(GroundTruthSet.Load).ToList();
+        SweepResults probe = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "mnist-w128-d102"));
+        AgreementGroup calibrated = GroundTruthAgreement.Compute(sets, [probe], Entropy.MLNet.Prediction.TrainabilityCalibration.Default)
+            .Single(g => g.Name == "mnist tanh w128 500 steps");
+        foreach (string predictor in new[] { "cal-probe", "cal-probe+mf", "cal-mf" })
+        {
+            AgreementMetrics m = calibrated.Rows.Single(r => r.Predictor == predictor && r.TruthSeed == 1).Metrics;
+            string line = section.Split('\n').Single(l => l.StartsWith($"| {predictor} |", StringComparison.Ordinal));
+            Assert.AreEqual($"{F3(m.IoU)} / {F3(m.Spearman)}", line.Split('|', StringSplitOptions.TrimEntries)[2], line);
+        }
+    }
+
     private static void AssertRow(string section, string start, AgreementRow row)
     {
         AgreementMetrics m = row.Metrics;

@@ -1,4 +1,5 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 
 namespace Entropy.MLNet.Tests.Sweep;
@@ -132,8 +133,10 @@ public sealed class SweepFormatTests
         var results = SweepResults.Load(dir.Path);
 
         Assert.HasCount(2, results.Records);
-        Assert.AreEqual(b, results.Records[0]); // sorted by σ_w²
-        Assert.AreEqual(a, results.Records[1]);
+        // Sorted by σ_w²; on load each row also gets the calibrated prediction from its curve (not a CSV column).
+        Assert.AreEqual(b, results.Records[0] with { PredictedDepth = null });
+        Assert.IsNotNull(results.Records[0].PredictedDepth);
+        Assert.AreEqual(a, results.Records[1] with { PredictedDepth = null });
         Assert.AreEqual("1,0.05,10,5,,1.1,Infinity,Infinity,near-critical,7,4,0.123456789012345,", a.ToCsv());
         Assert.AreEqual("0.5,0.05,10,5,3,,,,,7,,,", b.ToCsv());
     }

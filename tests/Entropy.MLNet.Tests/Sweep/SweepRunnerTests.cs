@@ -1,5 +1,6 @@
 #pragma warning disable CA1861 // Expected values read best as inline arrays in tests.
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Sweep;
 
 namespace Entropy.MLNet.Tests.Sweep;

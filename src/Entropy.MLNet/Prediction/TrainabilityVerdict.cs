@@ -1,4 +1,4 @@
-namespace Entropy.MLNet.Sweep;
+namespace Entropy.MLNet.Prediction;
 
 /// <summary>
 /// Where a (σ_w², σ_b²) point lies relative to the edge of chaos, from mean-field χ_1 (see

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Entropy.MLNet.Sweep;
+namespace Entropy.MLNet.Prediction;
 
 /// <summary>
 /// Reads a probe's cutoff as an answer to "will depth L train?".

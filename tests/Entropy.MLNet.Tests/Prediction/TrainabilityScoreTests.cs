@@ -1,6 +1,6 @@
-using Entropy.MLNet.Sweep;
+using Entropy.MLNet.Prediction;
 
-namespace Entropy.MLNet.Tests.Sweep;
+namespace Entropy.MLNet.Tests.Prediction;
 
 [TestClass]
 public sealed class TrainabilityScoreTests

@@ -1,0 +1,26 @@
+using Entropy.MLNet.Prediction;
+
+namespace Entropy.MLNet.Sweep;
+
+/// <summary>Attaches the calibrated prediction (<see cref="SweepRecord.PredictedDepth"/>) to results rows from their curves.</summary>
+internal static class SweepPredictions
+{
+    /// <summary>The row with its calibrated prediction; the row as it is when it has no curve.</summary>
+    public static SweepRecord With(SweepRecord record, IEnumerable<SweepCurvePoint> curve, TrainabilityCalibration calibration)
+    {
+        var points = curve.OrderBy(p => p.Layer).ToList();
+        if (points.Count == 0)
+        {
+            return record;
+        }
+        CurveFeatures features = CurveFeatures.FromCurves([.. points.Select(p => p.DifferentialEntropy)], [.. points.Select(p => (double)p.DecoderTestMse)], calibration);
+        return record with { PredictedDepth = CalibratedPrediction.ProductDepth(features, record.XiC ?? double.NaN, calibration) };
+    }
+
+    /// <summary>Every row with its prediction, curves matched by configuration.</summary>
+    public static IReadOnlyList<SweepRecord> With(IEnumerable<SweepRecord> records, IEnumerable<SweepCurvePoint> curves, TrainabilityCalibration calibration)
+    {
+        var byConfiguration = curves.ToLookup(p => (p.SigmaW2, p.SigmaB2));
+        return [.. records.Select(r => With(r, byConfiguration[(r.SigmaW2, r.SigmaB2)], calibration))];
+    }
+}
