@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Entropy.MLNet.Architectures;
+using Entropy.MLNet.Architectures.Mlp;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
@@ -122,14 +124,20 @@ public static class ProbeBenchmark
         ArgumentNullException.ThrowIfNull(data);
         TorchRuntime.EnsureLoaded();
         // σ_w² at the critical point: activations and gradients stay O(1), so no subnormal arithmetic skews the timing.
-        var spec = new NetworkSpec { InputSize = data.FeatureSize, Classes = data.ClassNames.Count, Depth = depth, SigmaW2 = 1.76, Seed = 1 };
-        using var network = DeepNetwork.Create(spec);
-        using var cascade = new Cascade(network.LayerSizes, Activation.Tanh, 1);
-        using var trainer = new CascadeTrainer(network, cascade, 1e-3, CPU);
+        // Built through the architecture seam, as the probe builds it: the timing is the probe's.
+        Architecture mlp = ArchitectureCatalog.Mlp;
+        var description = new NetworkDescription { SigmaW2 = 1.76, Depth = depth };
+        NetworkLayout layout = mlp.Layout(description, new ImageShape(data.Channels, data.Height, data.Width), data.ClassNames.Count, data.Name);
+        using var network = mlp.Create(description, layout, 1, CPU);
+        using var trainer = network.CreateTrainer(mlp.Defaults.LearningRate);
         using var shuffle = new Generator(2);
         int[] indices = [.. Enumerable.Range(0, data.Count)];
         var watch = Stopwatch.StartNew();
-        trainer.Train(data, indices, 1, batchSize, shuffle, progress, ct);
+        trainer.Train(data, indices, 1, batchSize, shuffle, progress is null ? null : chunk =>
+        {
+            progress.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
+            return true;
+        }, ct);
         double s = watch.Elapsed.TotalSeconds;
         double gflop = CascadeGflop(network.LayerSizes, data.Count);
         return new CascadeEpochMeasurement("probe", depth, "wide", data.Count, batchSize, s, gflop, gflop / s, double.NaN);
@@ -163,7 +171,7 @@ public static class ProbeBenchmark
                 using var b = rand([sizes[l - 1]], generator: init).mul_(width).sub_(shift);
                 var decoder = (new Parameter(w.clone()), new Parameter(b.clone()));
                 decoders.Add(decoder);
-                optimizers.Add(optim.Adam([decoder.Item1, decoder.Item2], lr: 1e-3));
+                optimizers.Add(optim.Adam([decoder.Item1, decoder.Item2], lr: ProbeDefaults.Mlp.LearningRate));
             }
             int d = data.FeatureSize;
             int batches = (data.Count + batchSize - 1) / batchSize;

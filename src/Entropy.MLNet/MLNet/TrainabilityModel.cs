@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Entropy.MLNet.Architectures;
+using Entropy.MLNet.Data;
 using Entropy.MLNet.Probe;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -161,6 +163,8 @@ public static class TrainabilityModel
                     var descriptor = new ProbeDescriptor
                     {
                         Version = 1,
+                        Architecture = probe.Model.Architecture,
+                        Channels = probe.Model.Options.Channels,
                         InputSize = probe.Model.InputSize,
                         ImageShape = probe.Model.ImageShape,
                         LayerSizes = [.. probe.Model.Network.LayerSizes],
@@ -410,7 +414,7 @@ public static class TrainabilityModel
                 {
                     throw Bad(path, $"'{descriptorName}' declares {sizes.Length} layer sizes and input size {descriptor.InputSize}; a probe has 3 to {ProbeModel.MaxLoadedLayers + 1} sizes of at least 1, the first being the input size.");
                 }
-                long parameters = ProbeModel.ParameterBytes(sizes) is long p && p <= MaxWeightsBytes ? p
+                long parameters = DeclaredParameterBytes(descriptor, sizes, descriptorName, path) is long p && p <= MaxWeightsBytes ? p
                     : throw Bad(path, $"'{descriptorName}' declares an architecture whose weights exceed the limit of {MaxWeightsBytes} bytes.");
                 if (parameters > MaxTotalWeightsBytes - totalWeights)
                 {
@@ -423,7 +427,7 @@ public static class TrainabilityModel
                 try
                 {
                     using var stream = new MemoryStream(weights, writable: false);
-                    model = ProbeModel.LoadChecked(stream, env.ResolveDevice(null), customActivation: null, expectedLayerSizes: sizes);
+                    model = ProbeModelFile.Load(stream, env.ResolveDevice(null), customActivation: null, expectedLayerSizes: sizes);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -622,9 +626,31 @@ public static class TrainabilityModel
         public string? State { get; set; }
     }
 
+    /// <summary>The weights' bytes a probe descriptor declares, from its architecture (files without one hold an MLP).</summary>
+    private static long? DeclaredParameterBytes(ProbeDescriptor descriptor, int[] sizes, string descriptorName, string path)
+    {
+        Architecture architecture;
+        try
+        {
+            architecture = ArchitectureCatalog.Get(descriptor.Architecture ?? ArchitectureCatalog.MlpName);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Bad(path, $"'{descriptorName}': {ex.Message}", ex);
+        }
+        int[] shape = descriptor.ImageShape is { Length: 3 } s && s.All(n => n > 0) ? s : [1, 1, sizes[0]];
+        var network = new NetworkDescription { Architecture = architecture.Name, SigmaW2 = 1, Depth = sizes.Length - 1, Channels = descriptor.Channels };
+        return architecture.ParameterBytes(network, new ImageShape(shape[0], shape[1], shape[2]), sizes);
+    }
+
     private sealed class ProbeDescriptor
     {
         public int Version { get; set; }
+
+        // Since the architecture seam; a file without them holds an MLP.
+        public string? Architecture { get; set; }
+
+        public int? Channels { get; set; }
 
         public int InputSize { get; set; }
 

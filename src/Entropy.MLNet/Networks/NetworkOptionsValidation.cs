@@ -12,7 +12,11 @@ namespace Entropy.MLNet.Networks;
 internal static class NetworkOptionsValidation
 {
     /// <summary>Checks σ_w², σ_b², depth, width and activation against <paramref name="train"/>; returns the layer sizes.</summary>
-    public static int[] ValidateNetwork(double sigmaW2, double sigmaB2, int depth, NetworkWidth width, Activation activation, ImageDataset train)
+    public static int[] ValidateNetwork(double sigmaW2, double sigmaB2, int depth, NetworkWidth width, Activation activation, ImageDataset train) =>
+        ValidateNetwork(sigmaW2, sigmaB2, depth, width, activation, train.FeatureSize, train.ClassNames.Count, train.Name);
+
+    /// <summary>Checks σ_w², σ_b², depth, width and activation against images of <paramref name="inputSize"/> values and <paramref name="classes"/> classes; returns the layer sizes.</summary>
+    public static int[] ValidateNetwork(double sigmaW2, double sigmaB2, int depth, NetworkWidth width, Activation activation, int inputSize, int classes, string dataset)
     {
         if (!(sigmaW2 > 0) || !double.IsFinite(sigmaW2))
         {
@@ -35,11 +39,11 @@ internal static class NetworkOptionsValidation
         int[] sizes;
         try
         {
-            sizes = width.LayerSizes(train.FeatureSize, train.ClassNames.Count, depth);
+            sizes = width.LayerSizes(inputSize, classes, depth);
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentException($"Width '{width}' does not fit dataset '{train.Name}' ({train.FeatureSize} values per image, {train.ClassNames.Count} classes): {ex.Message}", "Width", ex);
+            throw new ArgumentException($"Width '{width}' does not fit dataset '{dataset}' ({inputSize} values per image, {classes} classes): {ex.Message}", "Width", ex);
         }
         if (width.Kind == NetworkWidthKind.Explicit && sizes.Length - 1 != depth)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Runtime;
 using TorchSharp;
@@ -10,10 +9,10 @@ using static TorchSharp.torch;
 namespace Entropy.MLNet.Probe;
 
 /// <summary>
-/// A trained probe: the frozen deep network and its trained decoder cascade. <see cref="Evaluate"/> measures the
-/// entropy curve and cutoff on held-out images; the batched methods serve ML.NET transformers (each call uses its own
-/// dispose scope and inference mode, so concurrent callers are safe for reading); <see cref="Save"/>/<see cref="Load"/>
-/// persist it. Dispose it to free the native memory.
+/// A trained probe: the frozen network and its trained decoder cascade, of any architecture. <see cref="Evaluate"/>
+/// measures the entropy curve and cutoff on held-out images; the batched methods serve ML.NET transformers (each call
+/// uses its own dispose scope and inference mode, so concurrent callers are safe for reading); <see cref="Save"/> and
+/// <see cref="Load"/> persist it (the file format lives in <c>ProbeModelFile</c>). Dispose it to free the native memory.
 /// </summary>
 public sealed class ProbeModel : IDisposable
 {
@@ -36,35 +35,39 @@ public sealed class ProbeModel : IDisposable
 
     private bool _disposed;
 
-    internal ProbeModel(DeepNetwork network, Cascade cascade, ProbeOptions options, Device device, ModelInfo info)
+    internal ProbeModel(ProbeNetwork network, ProbeOptions options, ModelInfo info)
     {
         Network = network;
-        Cascade = cascade;
         Options = options;
-        Device = device;
         Info = info;
     }
 
-    /// <summary>The frozen deep network.</summary>
-    public DeepNetwork Network { get; }
+    /// <summary>The frozen network and its trained decoders (the architecture seam).</summary>
+    internal ProbeNetwork Network { get; }
 
-    /// <summary>The trained decoders.</summary>
-    public Cascade Cascade { get; }
+    /// <summary>The architecture family, e.g. <c>mlp</c>.</summary>
+    public string Architecture => Network.Architecture.Name;
+
+    /// <summary>Number of layers L of the network (one decoder each).</summary>
+    public int Depth => Network.Depth;
+
+    /// <summary>Values per sample of the input and every layer output, h_0..h_L.</summary>
+    public IReadOnlyList<int> LayerSizes => Network.LayerSizes;
 
     /// <summary>The options the model was trained with.</summary>
     public ProbeOptions Options { get; }
 
     /// <summary>The device the tensors live on.</summary>
-    public Device Device { get; }
+    public Device Device => Network.Device;
 
     /// <summary>Image shape [C, H, W] of the inputs.</summary>
     public int[] ImageShape => [Info.Channels, Info.Height, Info.Width];
 
     /// <summary>Values per input image (C·H·W).</summary>
-    public int InputSize => Network.LayerSizes[0];
+    public int InputSize => Network.InputSize;
 
     /// <summary>Number of classes.</summary>
-    public int Classes => Network.LayerSizes[^1];
+    public int Classes => Network.Classes;
 
     /// <summary>Number of curve points: layers 1..L − <see cref="ProbeOptions.ExcludedLastLayers"/>.</summary>
     public int CurveLength => Network.Depth - Options.ExcludedLastLayers;
@@ -132,7 +135,7 @@ public sealed class ProbeModel : IDisposable
             {
                 activationsFinite[l - 1] = h[l].isfinite().all().item<bool>();
             }
-            Tensor[] recon = Cascade.ReconstructAll(h, depth);
+            Tensor[] recon = Network.ReconstructAll(h, depth);
             var rel = new Tensor[curve];
             for (int l = 1; l <= curve; l++)
             {
@@ -142,7 +145,7 @@ public sealed class ProbeModel : IDisposable
             }
             for (int l = 1; l <= depth; l++)
             {
-                mse[l - 1] = nn.functional.mse_loss(Cascade.Decode(l, h[l]), h[l - 1]).item<float>();
+                mse[l - 1] = nn.functional.mse_loss(Network.Decode(l, h[l]), h[l - 1]).item<float>();
             }
             float[] flat = ToArray(stack(rel, 1));
             perSample = new float[s][];
@@ -250,7 +253,7 @@ public sealed class ProbeModel : IDisposable
         using var mode = inference_mode();
         Tensor input = x.to_type(ScalarType.Float32).to(Device);
         Tensor[] h = Network.LayerOutputs(input);
-        Tensor[] recon = Cascade.ReconstructAll(h, Network.Depth);
+        Tensor[] recon = Network.ReconstructAll(h, Network.Depth);
         return stack(recon, 1).MoveToOuterDisposeScope();
     }
 
@@ -274,7 +277,7 @@ public sealed class ProbeModel : IDisposable
         using var mode = inference_mode();
         Tensor x = tensor(batch, [count, InputSize]).to(Device);
         Tensor[] h = Network.LayerOutputs(x);
-        Tensor[] recon = Cascade.ReconstructAll(h, CurveLength);
+        Tensor[] recon = Network.ReconstructAll(h, CurveLength);
         var rel = new Tensor[CurveLength];
         for (int l = 0; l < CurveLength; l++)
         {
@@ -284,16 +287,20 @@ public sealed class ProbeModel : IDisposable
     }
 
     /// <summary>
-    /// The authors' <c>get_perfect</c>: for each class k, the vector (−1 everywhere, +1 at k) decoded through the whole
-    /// cascade C_1(…C_L(·)), giving an "ideal input" per class, [class][n0].
+    /// The authors' <c>get_perfect</c>: for each class k, a code for class k at the deepest layer decoded through the
+    /// whole cascade C_1(…C_L(·)), giving an "ideal input" per class, [class][n0]. For the MLP the code is the vector
+    /// (−1 everywhere, +1 at k); an architecture without a class code at its last layer gives none (an empty array).
     /// </summary>
     public float[][] IdealInputs()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        Tensor oneHot = eye(Classes, device: Device).mul_(TorchScalars.Two).sub_(TorchScalars.One);
-        float[] flat = ToArray(Cascade.Reconstruct(oneHot, Network.Depth));
+        if (Network.IdealInputs() is not { } ideal)
+        {
+            return [];
+        }
+        float[] flat = ToArray(ideal);
         var result = new float[Classes][];
         for (int k = 0; k < Classes; k++)
         {
@@ -303,43 +310,14 @@ public sealed class ProbeModel : IDisposable
     }
 
     /// <summary>
-    /// Writes the model: a small versioned architecture descriptor (JSON) followed by the network's and the cascade's
-    /// TorchSharp weights. The stream stays open.
+    /// Writes the model: a small versioned descriptor (JSON: the architecture, the options, the layout) followed by the
+    /// network's and the decoders' TorchSharp weights. The stream stays open.
     /// </summary>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var descriptor = new ModelDescriptor
-        {
-            Format = FormatName,
-            Version = FormatVersion,
-            Info = Info,
-            SigmaW2 = Options.SigmaW2,
-            SigmaB2 = Options.SigmaB2,
-            Depth = Options.Depth,
-            Width = Options.Width.ToString(),
-            Activation = Options.Activation.Name,
-            LayerSizes = [.. Network.LayerSizes],
-            TanhOutputs = [.. Cascade.TanhOutputs],
-            Seed = Options.Seed,
-            TrainSamples = Options.TrainSamples,
-            Epochs = Options.Epochs,
-            BatchSize = Options.BatchSize,
-            LearningRate = Options.LearningRate,
-            EntropySamples = Options.EntropySamples,
-            ReconstructionImages = Options.ReconstructionImages,
-            CutoffTolerance = Options.CutoffTolerance,
-            ExcludedLastLayers = Options.ExcludedLastLayers,
-        };
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write(FormatName);
-        writer.Write(FormatVersion);
-        writer.Write(JsonSerializer.Serialize(descriptor, ProbeResult.JsonOptions));
-        // Module.save(Stream) would close the stream; the BinaryWriter overload leaves it to us.
-        Network.save(writer);
-        Cascade.save(writer);
-        writer.Flush();
+        ProbeModelFile.Save(this, stream);
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
@@ -347,169 +325,12 @@ public sealed class ProbeModel : IDisposable
     /// <param name="device">Device to load onto (default <see cref="DeviceKind.Auto"/>).</param>
     /// <param name="customActivation">The activation to use when the model was trained with a custom (non built-in) one of that name.</param>
     /// <remarks>
-    /// Every size in the model's descriptor is checked before any tensor is allocated: the weights of its layer sizes
-    /// must fit <see cref="MaxModelBytes"/> and, on a seekable stream, the bytes that follow the descriptor.
+    /// Every size in the model's descriptor is checked before any tensor is allocated: the weights its architecture
+    /// declares must fit <see cref="MaxModelBytes"/> and, on a seekable stream, the bytes that follow the descriptor.
     /// </remarks>
     /// <exception cref="InvalidDataException">The stream does not hold a probe model of a supported version, or its descriptor is inconsistent.</exception>
     public static ProbeModel Load(Stream stream, DeviceKind device = DeviceKind.Auto, Activation? customActivation = null) =>
-        LoadChecked(stream, device, customActivation, expectedLayerSizes: null);
-
-    /// <summary>
-    /// Like <see cref="Load(Stream, DeviceKind, Activation?)"/>; when <paramref name="expectedLayerSizes"/> is given (the
-    /// architecture an outer descriptor declares), the model's own layer sizes must equal it before anything is built.
-    /// </summary>
-    internal static ProbeModel LoadChecked(Stream stream, DeviceKind device, Activation? customActivation, IReadOnlyList<int>? expectedLayerSizes)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        ModelDescriptor descriptor;
-        try
-        {
-            string format = reader.ReadString();
-            if (format != FormatName)
-            {
-                throw new InvalidDataException($"Not a probe model: the stream starts with '{Truncate(format)}', expected '{FormatName}'.");
-            }
-            int version = reader.ReadInt32();
-            if (version != FormatVersion)
-            {
-                throw new InvalidDataException($"Probe model format version {version} is not supported (this library reads version {FormatVersion}).");
-            }
-            descriptor = JsonSerializer.Deserialize<ModelDescriptor>(reader.ReadString(), ProbeResult.JsonOptions)
-                ?? throw new InvalidDataException("The probe model's descriptor is empty.");
-        }
-        catch (EndOfStreamException ex)
-        {
-            throw new InvalidDataException("The probe model is truncated (the descriptor is incomplete).", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"The probe model's descriptor is not valid JSON: {ex.Message}", ex);
-        }
-        int[] sizes = CheckDescriptor(descriptor, expectedLayerSizes, stream);
-        Activation activation;
-        NetworkWidth width;
-        try
-        {
-            activation = customActivation is not null && customActivation.Name == descriptor.Activation
-                ? customActivation
-                : Activation.Parse(descriptor.Activation);
-            width = NetworkWidth.Parse(descriptor.Width);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"The probe model's descriptor is invalid: {ex.Message}", ex);
-        }
-        var options = new ProbeOptions
-        {
-            SigmaW2 = descriptor.SigmaW2,
-            SigmaB2 = descriptor.SigmaB2,
-            Depth = descriptor.Depth,
-            Width = width,
-            Activation = activation,
-            Seed = descriptor.Seed,
-            TrainSamples = descriptor.TrainSamples,
-            Epochs = descriptor.Epochs,
-            BatchSize = descriptor.BatchSize,
-            LearningRate = descriptor.LearningRate,
-            EntropySamples = descriptor.EntropySamples,
-            ReconstructionImages = descriptor.ReconstructionImages,
-            CutoffTolerance = descriptor.CutoffTolerance,
-            ExcludedLastLayers = descriptor.ExcludedLastLayers,
-            Device = device,
-        };
-        Device target = TorchRuntime.ResolveDevice(device);
-        var spec = options.ToNetworkSpec(sizes[0], sizes[^1]) with { Width = NetworkWidth.Explicit(sizes), Depth = sizes.Length - 1 };
-        DeepNetwork? network = null;
-        Cascade? cascade = null;
-        try
-        {
-            network = DeepNetwork.Create(spec, target);
-            cascade = new Cascade(sizes, descriptor.TanhOutputs!, descriptor.Seed, target);
-            network.load(reader, strict: true);
-            cascade.load(reader, strict: true);
-            return new ProbeModel(network, cascade, options, target, descriptor.Info!);
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidOperationException)
-        {
-            network?.Dispose();
-            cascade?.Dispose();
-            throw new InvalidDataException($"The probe model's weights could not be read: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>
-    /// Bytes of float32 parameters of a network with <paramref name="sizes"/> and its decoders (a weight and a bias per
-    /// layer each way); null when that overflows a long.
-    /// </summary>
-    internal static long? ParameterBytes(IReadOnlyList<int> sizes)
-    {
-        try
-        {
-            long values = 0;
-            for (int i = 0; i + 1 < sizes.Count; i++)
-            {
-                values = checked(values + (2L * sizes[i] * sizes[i + 1]) + sizes[i] + sizes[i + 1]);
-            }
-            return checked(values * sizeof(float));
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Checks every field that decides an allocation or an array length, before anything is built; returns the layer sizes.</summary>
-    private static int[] CheckDescriptor(ModelDescriptor descriptor, IReadOnlyList<int>? expected, Stream stream)
-    {
-        if (descriptor.Format != FormatName || descriptor.Version != FormatVersion)
-        {
-            throw new InvalidDataException(
-                $"The probe model's descriptor names format '{Truncate(descriptor.Format ?? "")}' version {descriptor.Version}; this library reads '{FormatName}' version {FormatVersion}.");
-        }
-        int[] sizes = descriptor.LayerSizes ?? throw new InvalidDataException("The probe model's descriptor has no layer sizes.");
-        if (sizes.Length < 3 || sizes.Length - 1 > MaxLoadedLayers || sizes.Any(n => n < 1))
-        {
-            throw new InvalidDataException(
-                $"The probe model's descriptor has {sizes.Length} layer sizes{(sizes.Any(n => n < 1) ? ", some below 1" : "")}; a model has 3 to {MaxLoadedLayers + 1} sizes of at least 1.");
-        }
-        if (expected is not null && !sizes.AsSpan().SequenceEqual(expected.ToArray()))
-        {
-            throw new InvalidDataException(
-                $"The probe model's own layer sizes [{Describe(sizes)}] differ from the architecture declared outside it [{Describe(expected)}].");
-        }
-        if (descriptor.TanhOutputs is null || descriptor.TanhOutputs.Length != sizes.Length - 1)
-        {
-            throw new InvalidDataException($"The probe model's descriptor needs one decoder output flag per layer ({sizes.Length - 1}).");
-        }
-        if (descriptor.Info is not { } info || info.Channels < 1 || info.Height < 1 || info.Width < 1
-            || (long)info.Channels * info.Height * info.Width != sizes[0])
-        {
-            throw new InvalidDataException($"The probe model's image shape does not match its input size {sizes[0]}.");
-        }
-        int layers = sizes.Length - 1;
-        if (descriptor.ExcludedLastLayers < 0 || descriptor.ExcludedLastLayers >= layers
-            || descriptor.EntropySamples < 0 || descriptor.ReconstructionImages < 0 || descriptor.ReconstructionImages > descriptor.EntropySamples)
-        {
-            throw new InvalidDataException(
-                $"The probe model's descriptor is inconsistent: excluded last layers {descriptor.ExcludedLastLayers} of {layers}, entropy samples {descriptor.EntropySamples}, reconstruction images {descriptor.ReconstructionImages}.");
-        }
-        long? bytes = ParameterBytes(sizes);
-        if (bytes is not long need || need > MaxModelBytes)
-        {
-            throw new InvalidDataException(
-                $"The probe model's layer sizes [{Describe(sizes)}] need {(bytes is long b ? $"{b} bytes" : "more than 2^63 bytes")} of weights, over the limit of {MaxModelBytes} bytes.");
-        }
-        if (stream.CanSeek && stream.Length - stream.Position < need)
-        {
-            throw new InvalidDataException(
-                $"The probe model's layer sizes [{Describe(sizes)}] need {need} bytes of weights but only {stream.Length - stream.Position} bytes follow the descriptor.");
-        }
-        return sizes;
-    }
-
-    private static string Describe(IReadOnlyList<int> sizes) =>
-        sizes.Count <= 8 ? string.Join(", ", sizes) : $"{string.Join(", ", sizes.Take(4))}, … ({sizes.Count} sizes) …, {sizes[^1]}";
+        ProbeModelFile.Load(stream, device, customActivation, expectedLayerSizes: null);
 
     /// <summary>Frees the network and the decoders.</summary>
     public void Dispose()
@@ -518,7 +339,6 @@ public sealed class ProbeModel : IDisposable
         {
             _disposed = true;
             Network.Dispose();
-            Cascade.Dispose();
         }
     }
 
@@ -543,8 +363,6 @@ public sealed class ProbeModel : IDisposable
         return cpu.data<float>().ToArray();
     }
 
-    private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
-
     /// <summary>What a model knows about its data and training, saved with it.</summary>
     internal sealed record ModelInfo
     {
@@ -563,46 +381,5 @@ public sealed class ProbeModel : IDisposable
         public double TrainSeconds { get; init; }
 
         public int Threads { get; init; }
-    }
-
-    private sealed record ModelDescriptor
-    {
-        public string? Format { get; init; }
-
-        public int Version { get; init; }
-
-        public ModelInfo? Info { get; init; }
-
-        public double SigmaW2 { get; init; }
-
-        public double SigmaB2 { get; init; }
-
-        public int Depth { get; init; }
-
-        public string Width { get; init; } = "wide";
-
-        public string Activation { get; init; } = "tanh";
-
-        public int[]? LayerSizes { get; init; }
-
-        public bool[]? TanhOutputs { get; init; }
-
-        public int Seed { get; init; }
-
-        public int? TrainSamples { get; init; }
-
-        public int Epochs { get; init; }
-
-        public int BatchSize { get; init; }
-
-        public double LearningRate { get; init; }
-
-        public int EntropySamples { get; init; }
-
-        public int ReconstructionImages { get; init; }
-
-        public double CutoffTolerance { get; init; }
-
-        public int ExcludedLastLayers { get; init; }
     }
 }

@@ -1,3 +1,4 @@
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Runtime;
@@ -13,11 +14,17 @@ namespace Entropy.MLNet.Probe;
 /// </summary>
 public sealed record ProbeOptions
 {
+    /// <summary>The architecture family: <c>mlp</c> (default), or a family another part of the library registers.</summary>
+    public string Architecture { get; init; } = ArchitectureCatalog.MlpName;
+
+    /// <summary>Channels per layer of a convolutional architecture; null for the MLP (which uses <see cref="Width"/>).</summary>
+    public int? Channels { get; init; }
+
     /// <summary>Weight variance σ_w² (W ~ N(0, σ_w²/fan_in)); must be finite and above 0.</summary>
     public required double SigmaW2 { get; init; }
 
     /// <summary>Bias variance σ_b² (b ~ N(0, σ_b²)); default 0.05; must be finite and at least 0.</summary>
-    public double SigmaB2 { get; init; } = 0.05;
+    public double SigmaB2 { get; init; } = ProbeDefaults.Mlp.SigmaB2;
 
     /// <summary>Depth D of the deep network (see <see cref="NetworkWidth"/> for the number of linear layers); at least 2.</summary>
     public required int Depth { get; init; }
@@ -32,28 +39,28 @@ public sealed record ProbeOptions
     public int? TrainSamples { get; init; }
 
     /// <summary>Decoder training epochs; default 1 as the authors.</summary>
-    public int Epochs { get; init; } = 1;
+    public int Epochs { get; init; } = ProbeDefaults.Mlp.Epochs;
 
     /// <summary>Mini-batch size; default 64 as the authors' MLP script.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = ProbeDefaults.Mlp.BatchSize;
 
     /// <summary>Adam learning rate of the decoders; default 1e-3 (PyTorch's default, as the authors).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = ProbeDefaults.Mlp.LearningRate;
 
     /// <summary>Seed of every random draw (weights, decoder initialisation, shuffling, test sample).</summary>
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = ProbeDefaults.Seed;
 
     /// <summary>Held-out test images whose reconstructions give the entropy curve; default 100 as the authors.</summary>
-    public int EntropySamples { get; init; } = 100;
+    public int EntropySamples { get; init; } = ProbeDefaults.EntropySamples;
 
     /// <summary>How many of the entropy samples keep their reconstructions (for pictures) in the result; default 8.</summary>
-    public int ReconstructionImages { get; init; } = 8;
+    public int ReconstructionImages { get; init; } = ProbeDefaults.ReconstructionImages;
 
     /// <summary>Relative tolerance of the cutoff; default 0.005 (0.5 %) as the authors' MLP script.</summary>
-    public double CutoffTolerance { get; init; } = Cutoff.DefaultRelativeTolerance;
+    public double CutoffTolerance { get; init; } = ProbeDefaults.Mlp.CutoffTolerance;
 
     /// <summary>Deepest layers left out of the curve; default 2 (the authors use cascades[1:-2]).</summary>
-    public int ExcludedLastLayers { get; init; } = 2;
+    public int ExcludedLastLayers { get; init; } = ProbeDefaults.ExcludedLastLayers;
 
     /// <summary>Compute device; default <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
@@ -67,6 +74,25 @@ public sealed record ProbeOptions
 
     /// <summary>TorchSharp intra-op threads; null keeps TorchSharp's setting. The setting is process-wide and stays in effect after the probe.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>The network these options describe (the one mapping from the probe's options to the architecture seam).</summary>
+    internal NetworkDescription ToNetworkDescription() => new()
+    {
+        Architecture = Architecture,
+        SigmaW2 = SigmaW2,
+        SigmaB2 = SigmaB2,
+        Depth = Depth,
+        Width = Width,
+        Channels = Channels,
+        Activation = Activation,
+    };
+
+    /// <summary>What a probe of these options asks of the network, for the memory estimate.</summary>
+    internal ProbeWorkload ToWorkload(int trainCount) => new(BatchSize, trainCount, EntropySamples, ReconstructionImages);
+
+    /// <summary>The layout of the network these options describe on <paramref name="train"/>'s images; throws as <see cref="Validate"/>.</summary>
+    internal NetworkLayout Layout(ImageDataset train) =>
+        ArchitectureCatalog.Get(Architecture).Layout(ToNetworkDescription(), new ImageShape(train.Channels, train.Height, train.Width), train.ClassNames.Count, train.Name);
 
     /// <summary>The network specification these options describe for a dataset's input size and classes.</summary>
     public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
@@ -90,8 +116,9 @@ public sealed record ProbeOptions
     public void Validate(ImageDataset train, ImageDataset? test = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        int[] sizes = NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
-        int layers = sizes.Length - 1;
+        var architecture = ArchitectureCatalog.Get(Architecture);
+        NetworkLayout layout = Layout(train);
+        int layers = layout.Depth;
         if (ExcludedLastLayers < 0 || ExcludedLastLayers >= layers)
         {
             throw new ArgumentOutOfRangeException(nameof(ExcludedLastLayers), ExcludedLastLayers,
@@ -107,7 +134,7 @@ public sealed record ProbeOptions
             throw new ArgumentException($"Dataset '{train.Name}' ({train.Split}) is empty.", nameof(train));
         }
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
-        ProbeMemoryEstimate.Check(sizes, Math.Min(TrainSamples ?? train.Count, train.Count), this);
+        ProbeMemoryEstimate.Check(architecture, layout, Math.Min(TrainSamples ?? train.Count, train.Count), this);
         if (EntropySamples < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(EntropySamples), $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Entropy.MLNet.Data;
-using Entropy.MLNet.Networks;
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Runtime;
 using static TorchSharp.torch;
 
@@ -33,16 +33,21 @@ public static class ReconstructionProbe
         var watch = Stopwatch.StartNew();
         progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
 
-        DeepNetwork network = DeepNetwork.Create(options.ToNetworkSpec(train.FeatureSize, train.ClassNames.Count), device);
-        Cascade? cascade = null;
+        Architecture architecture = ArchitectureCatalog.Get(options.Architecture);
+        NetworkLayout layout = options.Layout(train);
+        ProbeNetwork network = architecture.Create(options.ToNetworkDescription(), layout, options.Seed, device);
         try
         {
-            cascade = new Cascade(network.LayerSizes, options.Activation, options.Seed, device);
             int[] indices = TrainingIndices(train.Count, options);
-            using (var trainer = new CascadeTrainer(network, cascade, options.LearningRate, device))
+            using (var trainer = network.CreateTrainer(options.LearningRate))
             using (var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream))
             {
-                trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, progress, ct);
+                Func<TrainingChunk, bool>? report = progress is null ? null : chunk =>
+                {
+                    progress.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
+                    return true;
+                };
+                trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, report, ct);
             }
             var info = new ProbeModel.ModelInfo
             {
@@ -55,12 +60,11 @@ public static class ReconstructionProbe
                 TrainSeconds = watch.Elapsed.TotalSeconds,
                 Threads = threads,
             };
-            return new ProbeModel(network, cascade, options, device, info);
+            return new ProbeModel(network, options, info);
         }
         catch
         {
             network.Dispose();
-            cascade?.Dispose();
             throw;
         }
     }

@@ -1,3 +1,4 @@
+using Entropy.MLNet.Architectures.Mlp;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
@@ -38,7 +39,7 @@ public sealed class HostileModelFileTests
         var data = MLNetFixtures.Images(80).ToDataView();
         using var model = ml.Trainability().ReconstructionProbe(MLNetFixtures.ProbeOptions(1)).Fit(data);
         TrainabilityModel.Save(ml, model, data.Schema, s_model);
-        s_declaredBytes = ProbeModel.ParameterBytes(model.Model.Network.LayerSizes)!.Value;
+        s_declaredBytes = MlpArchitecture.ParameterBytes(model.Model.Network.LayerSizes)!.Value;
     }
 
     [ClassCleanup]
@@ -76,7 +77,7 @@ public sealed class HostileModelFileTests
 
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => ProbeModel.Load(stream, DeviceKind.Cpu));
 
-        Assert.Contains($"need {ProbeModel.ParameterBytes(sizes)} bytes of weights but only", ex.Message);
+        Assert.Contains($"need {MlpArchitecture.ParameterBytes(sizes)} bytes of weights but only", ex.Message);
         Assert.Contains("bytes follow the descriptor", ex.Message);
     }
 

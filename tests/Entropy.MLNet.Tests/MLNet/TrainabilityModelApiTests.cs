@@ -203,7 +203,7 @@ public sealed class TrainabilityModelApiTests
         TrainabilityModel.Save(s_ml, s_chain, s_data.Schema, path);
         var chain = (TransformerChain<ITransformer>)TrainabilityModel.Load(new MLContext(), path, out _);
         var probe = (ReconstructionProbeTransformer)chain.LastTransformer;
-        var parameters = probe.Model.Network.parameters().ToList();
+        var parameters = probe.Model.Network.NetworkParameters().ToList();
         Assert.IsTrue(parameters.All(p => !p.IsInvalid));
 
         chain.Dispose();

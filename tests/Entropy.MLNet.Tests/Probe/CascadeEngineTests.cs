@@ -1,3 +1,5 @@
+using Entropy.MLNet.Architectures;
+using Entropy.MLNet.Architectures.Mlp;
 using System.Runtime.InteropServices;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;

@@ -1,3 +1,5 @@
+using Entropy.MLNet.Architectures;
+using Entropy.MLNet.Architectures.Mlp;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;

@@ -1,3 +1,5 @@
+using Entropy.MLNet.Architectures;
+using Entropy.MLNet.Architectures.Mlp;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
@@ -67,9 +69,9 @@ public sealed class ReconstructionProbeTests
         var pixels = sample.SelectMany(i => TestData.Test.Image(i).ToArray()).ToArray();
         var x = tensor(pixels, [sample.Length, 784]);
         using var noGrad = no_grad();
-        var h1 = model.Network.ForwardLayer(1, x);
+        var h1 = model.Network.LayerOutputs(x, 1)[1];
         float before = nn.functional.mse_loss(untrained.Decode(1, h1), x).item<float>();
-        float after = nn.functional.mse_loss(model.Cascade.Decode(1, h1), x).item<float>();
+        float after = nn.functional.mse_loss(model.Network.Decode(1, h1), x).item<float>();
         Assert.AreEqual(after, r.DecoderTestMse[0], 1e-6f);
         Assert.IsLessThan(0.7f * before, after, $"decoder 1 test MSE {before} → {after}");
     }
@@ -206,7 +208,7 @@ public sealed class ReconstructionProbeTests
         using var scope = NewDisposeScope();
         var oneHot = full(10, 10, -1f);
         oneHot[3, 3] = tensor(1f);
-        var expected = model.Cascade.Reconstruct(oneHot, model.Network.Depth)[3].data<float>().ToArray();
+        var expected = model.Network.Reconstruct(oneHot, model.Network.Depth)[3].data<float>().ToArray();
         CollectionAssert.AreEqual(expected, ideal[3]);
     }
 }

@@ -1,4 +1,4 @@
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures;
 
 /// <summary>Adam's hyperparameters (PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8).</summary>
 /// <param name="LearningRate">Step size lr.</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures;
 
 /// <summary>
 /// The Adam optimiser of one decoder, as the authors give every decoder its own <c>torch.optim.Adam</c>: first and

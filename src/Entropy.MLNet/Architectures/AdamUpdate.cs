@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Entropy.MLNet.Runtime;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures;
 
 /// <summary>
 /// One Adam update, PyTorch's rule with its defaults' meaning (<c>torch.optim.Adam</c>, no weight decay, no AMSGrad):

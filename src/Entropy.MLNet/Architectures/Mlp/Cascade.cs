@@ -5,7 +5,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Entropy.MLNet.Runtime;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures.Mlp;
 
 /// <summary>
 /// The cascade of single-layer decoders: decoder ℓ (ℓ = 1..L) maps layer ℓ's activations [B, n_ℓ] back to layer

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures.Mlp;
 
 /// <summary>
 /// A decoder's error term for its layer-local MSE, δ = s · (y − t) ⊙ act′ with act′ = 1 − y² for a tanh output and 1 for

@@ -1,11 +1,9 @@
-using System.Diagnostics;
-using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Architectures.Mlp;
 
 /// <summary>
 /// Trains a <see cref="Cascade"/> on a frozen <see cref="DeepNetwork"/> as the authors: per mini-batch, the network's
@@ -16,7 +14,7 @@ namespace Entropy.MLNet.Probe;
 /// mini-batch, on that mini-batch's h_ℓ and h_ℓ−1, in the same order):
 /// <list type="bullet">
 /// <item>The network is frozen, so its outputs for several consecutive mini-batches (a chunk, up to
-/// <see cref="ChunkRows"/> images) are computed at once.</item>
+/// <see cref="DecoderTrainer.ChunkRows"/> images) are computed at once.</item>
 /// <item>The decoders share nothing, and a decoder's outputs are independent of each other, so each decoder is cut into
 /// blocks of output rows (<see cref="BlockRows"/>), the workers (<see cref="TorchWorkers"/>) share the blocks, and each
 /// worker runs all of a chunk's mini-batches through one block before the next. That keeps the block's weight,
@@ -27,19 +25,13 @@ namespace Entropy.MLNet.Probe;
 /// </list>
 /// </para>
 /// <para>
-/// Extension points: <see cref="LastLayer"/> bounds the decoders trained (an adaptive cascade can lower it once the
-/// entropy has saturated; the network forward then stops there too), and <see cref="TrainBatch"/> /
+/// Extension points: <see cref="DecoderTrainer.LastLayer"/> bounds the decoders trained (an adaptive cascade can lower it once the
+/// entropy has saturated; the network forward then stops there too), and <see cref="DecoderTrainer.TrainBatch"/> /
 /// <see cref="TrainBatches"/> are the units of work a scheduler can interleave with evaluations.
 /// </para>
 /// </summary>
-public sealed class CascadeTrainer : IDisposable
+internal sealed class CascadeTrainer : DecoderTrainer
 {
-    /// <summary>Rows per chunk the trainer aims for (mini-batches are grouped up to this many rows).</summary>
-    internal const int ChunkRows = 4096;
-
-    /// <summary>Upper bound on the memory of a chunk's layer outputs.</summary>
-    internal const long ChunkBytes = 128L << 20;
-
     /// <summary>
     /// Bytes of a decoder's weight per block. The block's weight, gradient and two moments take four times this; on the
     /// development machine a copy stays fast up to a working set of about 8 MB for both cores together (measured), and
@@ -49,11 +41,9 @@ public sealed class CascadeTrainer : IDisposable
 
     private readonly DeepNetwork _network;
     private readonly Cascade _cascade;
-    private readonly Device _device;
     private readonly DecoderAdam[] _decoders;
     private readonly bool[] _tanh;
     private readonly TorchWorkers? _workers;
-    private int _lastLayer;
 
     /// <summary>Creates a trainer for <paramref name="cascade"/> on the frozen <paramref name="network"/>.</summary>
     /// <param name="network">The frozen deep network.</param>
@@ -62,22 +52,14 @@ public sealed class CascadeTrainer : IDisposable
     /// <param name="device">Device of the network and the cascade.</param>
     /// <remarks>
     /// On the CPU the trainer runs min(T, number of decoder blocks) workers, T being the calling thread's libtorch thread
-    /// count (see <see cref="ProbeOptions.Threads"/>), each with T / workers intra-op threads; on a GPU it runs on the
+    /// count (the probe's Threads option), each with T / workers intra-op threads; on a GPU it runs on the
     /// calling thread.
     /// </remarks>
     public CascadeTrainer(DeepNetwork network, Cascade cascade, double learningRate, Device device)
+        : base(MlpArchitecture.LayoutOf(network, cascade), device)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(cascade);
-        ArgumentNullException.ThrowIfNull(device);
-        if (!network.LayerSizes.SequenceEqual(cascade.LayerSizes))
-        {
-            throw new ArgumentException("The cascade's layer sizes differ from the network's.", nameof(cascade));
-        }
         _network = network;
         _cascade = cascade;
-        _device = device;
-        _lastLayer = cascade.Depth;
         // PyTorch's Adam defaults, as the authors: betas (0.9, 0.999), eps 1e-8, no weight decay; one per decoder.
         var settings = new AdamSettings(learningRate, 0.9, 0.999, 1e-8);
         _decoders = new DecoderAdam[cascade.Depth];
@@ -110,35 +92,13 @@ public sealed class CascadeTrainer : IDisposable
         }
     }
 
-    /// <summary>
-    /// The deepest decoder trained, and the deepest layer the frozen network computes, per batch (default L). Decoders
-    /// beyond it are left as they are.
-    /// </summary>
-    public int LastLayer
-    {
-        get => _lastLayer;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, _cascade.Depth);
-            _lastLayer = value;
-        }
-    }
-
     /// <summary>Number of workers that share the decoders (1 when the trainer runs on the calling thread).</summary>
     public int Workers => _workers?.Count ?? 1;
-
-    /// <summary>One optimisation step of every decoder on a batch [B, n0].</summary>
-    public void TrainBatch(Tensor batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        TrainBatches(batch, [checked((int)batch.shape[0])]);
-    }
 
     /// <summary>
     /// Consecutive mini-batches, stacked: <paramref name="rows"/> [Σ sizes, n0] holds mini-batch k in rows
     /// Σ_{i&lt;k} sizes[i] onward. Every decoder takes one step per mini-batch, in order: the same steps as
-    /// <see cref="TrainBatch"/> called once per mini-batch, up to rounding order (tested).
+    /// <see cref="DecoderTrainer.TrainBatch"/> called once per mini-batch, up to rounding order (tested).
     /// </summary>
     /// <param name="rows">The images of the mini-batches, in order.</param>
     /// <param name="sizes">Rows of each mini-batch.</param>
@@ -146,7 +106,7 @@ public sealed class CascadeTrainer : IDisposable
     /// Cancellation, checked before the chunk and between the network's forward pass and the decoders' steps. Once the
     /// decoders have started, the chunk completes, so every decoder always stands at the same step.
     /// </param>
-    public void TrainBatches(Tensor rows, IReadOnlyList<int> sizes, CancellationToken ct = default)
+    public override void TrainBatches(Tensor rows, IReadOnlyList<int> sizes, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(sizes);
@@ -304,102 +264,8 @@ public sealed class CascadeTrainer : IDisposable
         });
     }
 
-    /// <summary>Mini-batches per chunk for batches of <paramref name="batchSize"/>: about <see cref="ChunkRows"/> rows, within <see cref="ChunkBytes"/>.</summary>
-    internal int ChunkBatches(int batchSize)
-    {
-        long bytesPerRow = 4L * _cascade.LayerSizes.Take(LastLayer + 1).Sum();
-        long byMemory = ChunkBytes / Math.Max(1, bytesPerRow * batchSize);
-        return (int)Math.Clamp(Math.Min(ChunkRows / batchSize, byMemory), 1, int.MaxValue);
-    }
-
-    /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="indices"/> of <paramref name="data"/>, reshuffled each epoch with <paramref name="generator"/>.</summary>
-    /// <param name="data">The images.</param>
-    /// <param name="indices">Which images to use.</param>
-    /// <param name="epochs">Passes over <paramref name="indices"/>.</param>
-    /// <param name="batchSize">Mini-batch size (the last batch of an epoch may be smaller).</param>
-    /// <param name="generator">The private generator for the shuffles.</param>
-    /// <param name="progress">Optional progress after every chunk of mini-batches (at most 4,096 images).</param>
-    /// <param name="ct">Cancellation, checked between chunks (see <see cref="TrainBatches"/>).</param>
-    public void Train(ImageDataset data, int[] indices, int epochs, int batchSize, Generator generator,
-        IProgress<ProbeProgress>? progress, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(generator);
-        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (data.FeatureSize != _network.LayerSizes[0])
-        {
-            throw new ArgumentException($"The images have {data.FeatureSize} values; the network expects {_network.LayerSizes[0]}.", nameof(data));
-        }
-        if (indices.Any(i => (uint)i >= (uint)data.Count))
-        {
-            throw new ArgumentOutOfRangeException(nameof(indices), $"Every index must be in 0..{data.Count - 1}.");
-        }
-        int d = data.FeatureSize;
-        // A mini-batch larger than the data is the whole data, every epoch: clamp it, so that no size below overflows.
-        batchSize = Math.Min(batchSize, Math.Max(1, indices.Length));
-        int perEpoch = (indices.Length + batchSize - 1) / batchSize;
-        int total = (int)Math.Min(int.MaxValue, (long)perEpoch * epochs);
-        int chunk = ChunkBatches(batchSize);
-        var buffer = new float[(long)chunk * batchSize * d];
-        var sizes = new List<int>(chunk);
-        var watch = Stopwatch.StartNew();
-        long seen = 0;
-        int done = 0;
-        progress?.Report(new ProbeProgress(ProbePhase.Training, 0, total, 0, 1));
-        for (int epoch = 1; epoch <= epochs; epoch++)
-        {
-            int[] order = Shuffle(indices, generator);
-            for (int start = 0; start < order.Length;)
-            {
-                ct.ThrowIfCancellationRequested();
-                // A chunk: up to `chunk` consecutive mini-batches of this epoch's order.
-                sizes.Clear();
-                int rows = 0;
-                while (sizes.Count < chunk && start + rows < order.Length)
-                {
-                    int n = Math.Min(batchSize, order.Length - start - rows);
-                    sizes.Add(n);
-                    rows += n;
-                }
-                ReadOnlySpan<float> pixels = data.Pixels;
-                for (int i = 0; i < rows; i++)
-                {
-                    pixels.Slice(order[start + i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
-                }
-                using (var scope = NewDisposeScope())
-                {
-                    Tensor x = tensor(rows * d == buffer.Length ? buffer : buffer.AsSpan(0, rows * d).ToArray(), [rows, d]);
-                    if (_device.type != DeviceType.CPU)
-                    {
-                        x = x.to(_device);
-                    }
-                    TrainBatches(x, sizes, ct);
-                }
-                start += rows;
-                seen += rows;
-                done += sizes.Count;
-                progress?.Report(new ProbeProgress(ProbePhase.Training, done, total, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), epoch));
-            }
-        }
-    }
-
-    /// <summary>A seeded permutation of <paramref name="values"/> (torch.randperm with the private generator).</summary>
-    internal static int[] Shuffle(int[] values, Generator generator)
-    {
-        using var perm = randperm(values.Length, generator: generator, dtype: ScalarType.Int32);
-        int[] p = perm.data<int>().ToArray();
-        var result = new int[values.Length];
-        for (int i = 0; i < p.Length; i++)
-        {
-            result[i] = values[p[i]];
-        }
-        return result;
-    }
-
     /// <summary>Stops the workers and frees the optimiser state (not the network or the cascade). Not thread-safe with training.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         _workers?.Dispose();
         foreach (var decoder in _decoders)

@@ -1,0 +1,8 @@
+namespace Entropy.MLNet.Architectures;
+
+/// <summary>Where a <see cref="DecoderTrainer"/> stands after a chunk of mini-batches.</summary>
+/// <param name="BatchesDone">Mini-batches trained so far, over all epochs.</param>
+/// <param name="BatchesTotal">Mini-batches of the whole training.</param>
+/// <param name="ImagesPerSecond">Throughput so far.</param>
+/// <param name="Epoch">The current epoch (1-based).</param>
+internal readonly record struct TrainingChunk(int BatchesDone, int BatchesTotal, double ImagesPerSecond, int Epoch);
