@@ -1,3 +1,4 @@
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Theory;
 using TorchSharp;
@@ -140,7 +141,7 @@ public sealed class ConvolutionalNetworkTests
 
         // The paper's CNN (c = 128, depth 400) does not fit in 1 MB: refused before anything is allocated.
         var paper = Spec(ConvolutionalKind.Plain, depth: 400, channels: 128);
-        var budget = Assert.Throws<ArgumentException>(() => ConvolutionalMemoryEstimate.Check(paper, 100, 100, 8, 1 << 20));
+        var budget = Assert.Throws<ArgumentException>(() => ConvolutionalMemoryEstimate.Check(paper, new ProbeWorkload(100, 60000, 100, 8), 1 << 20));
         Assert.AreEqual("MaxMemoryBytes", budget.ParamName);
     }
 }

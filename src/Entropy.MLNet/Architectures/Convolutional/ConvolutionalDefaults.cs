@@ -12,6 +12,12 @@ internal static class ConvolutionalDefaults
     /// <summary>Cutoff tolerance of both scripts (the MLP script uses 0.005).</summary>
     public const double CutoffTolerance = 0.01;
 
+    /// <summary>
+    /// The probe's defaults for both families: σ_b² 2e-5, Adam lr 1e-3 (PyTorch's default, as for the MLP), batch 100,
+    /// one epoch, cutoff rtol 0.01.
+    /// </summary>
+    public static ProbeDefaults Probe { get; } = new(SigmaB2, ProbeDefaults.Mlp.LearningRate, BatchSize, ProbeDefaults.Mlp.Epochs, CutoffTolerance);
+
     /// <summary>Kernel size of every convolution.</summary>
     public const int Kernel = 3;
 

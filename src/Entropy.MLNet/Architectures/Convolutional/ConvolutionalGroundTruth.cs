@@ -50,7 +50,7 @@ internal static class ConvolutionalGroundTruth
         int trainCount = Math.Min(options.TrainSamples ?? train.Count, train.Count);
         int testCount = options.TestSamples ?? test.Count;
         // Images as tensors plus the probe's estimate at the training batch (parameters with SGD/Adam state are inside).
-        var (bytes, breakdown) = ConvolutionalMemoryEstimate.Estimate(spec, Math.Min(options.BatchSize, trainCount), Math.Min(testCount, 1000), 0);
+        var (bytes, breakdown) = ConvolutionalMemoryEstimate.Estimate(spec, new ProbeWorkload(options.BatchSize, trainCount, Math.Min(testCount, 1000), 0));
         double images = ((double)trainCount + testCount) * train.FeatureSize * sizeof(float);
         MemoryBudget.Check(bytes + images, options.MaxMemoryBytes,
             $"Training a {spec.ArchitectureName} of depth {spec.Depth} with {spec.Channels} channels at batch size {options.BatchSize}",
