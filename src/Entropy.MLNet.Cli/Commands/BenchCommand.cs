@@ -5,6 +5,7 @@ using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Cli.Commands;
 
@@ -17,11 +18,11 @@ internal static class BenchCommand
         var dataDir = CommonOptions.DataDir();
         var samples = new Option<int>("--samples") { Description = "Images in the timed epoch (the paper: all 60,000 MNIST images).", DefaultValueFactory = _ => 60_000 };
         var depth = new Option<int>("--depth") { Description = "Depth of the wide network.", DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => ProbeDefaults.Mlp.BatchSize };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
         var plain = new Option<bool>("--plain") { Description = "Also time the authors' loop (one Linear decoder and one Adam per layer) on the same images." };
         var command = new Command("bench",
-            "Measures matmul throughput here, then times one cascade epoch (wide 784, depth 10, batch 64) and reports GFLOP/s and the fraction of the matmul peak.\n" +
+            $"Measures matmul throughput here, then times one cascade epoch (wide 784, depth 10, batch {ProbeDefaults.Mlp.BatchSize}) and reports GFLOP/s and the fraction of the matmul peak.\n" +
             "Example: entropy bench --data-dir ~/data --samples 10000 --plain")
         {
             dataDir, samples, depth, batchSize, threads, plain, format,

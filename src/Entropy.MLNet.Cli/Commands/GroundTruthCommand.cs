@@ -5,6 +5,7 @@ using Entropy.MLNet.Data;
 using Entropy.MLNet.Runtime;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Training;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class GroundTruthCommand
         var device = CommonOptions.Device();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10-gray, cifar10, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<string>("--sigma-w2") { Description = "sigma_w^2 grid: start:stop:step (inclusive) or a comma list.", DefaultValueFactory = _ => "0.25:4.0:0.25" };
-        var sigmaB2 = new Option<string>("--sigma-b2") { Description = "sigma_b^2 grid: a value, a comma list or start:stop:step.", DefaultValueFactory = _ => "0.05" };
+        var sigmaB2 = new Option<string>("--sigma-b2") { Description = "sigma_b^2 grid: a value, a comma list or start:stop:step.", DefaultValueFactory = _ => HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2) };
         var width = new Option<string>("--width") { Description = "Width: a number such as 128, wide, shrinking or a list.", DefaultValueFactory = _ => "128" };
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
         var steps = new Option<int>("--steps") { Description = "Budget in SGD steps per network.", DefaultValueFactory = _ => GroundTruthProtocol.DefaultSteps };

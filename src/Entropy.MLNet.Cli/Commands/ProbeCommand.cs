@@ -40,14 +40,14 @@ internal static class ProbeCommand
         var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset name, e.g. mnist.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance σ_w² (W ~ N(0, σ_w²/fan_in)).", Required = true };
-        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance σ_b².", DefaultValueFactory = _ => 0.05 };
+        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance σ_b².", DefaultValueFactory = _ => ProbeDefaults.Mlp.SigmaB2 };
         var depth = new Option<int>("--depth") { Description = "Depth D of the deep network.", Required = true };
         var width = new Option<string>("--width") { Description = "wide (input width, then 400, then classes), shrinking, a fixed width such as 128, or a list such as 784,512,10.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
         var trainSamples = new Option<int?>("--train-samples") { Description = "Training images for the decoders (default: all)." };
         var epochs = new Option<int>("--epochs") { Description = "Decoder epochs.", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the decoders.", DefaultValueFactory = _ => 1e-3 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => ProbeDefaults.Mlp.BatchSize };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the decoders.", DefaultValueFactory = _ => ProbeDefaults.Mlp.LearningRate };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Test images in the entropy sample.", DefaultValueFactory = _ => 100 };
         var images = new Option<int>("--images") { Description = "Test images shown in reconstructions.png.", DefaultValueFactory = _ => 8 };
         var gridLayers = new Option<string?>("--grid-layers") { Description = "Layers shown in reconstructions.png, e.g. 1,2,5,10 (default: all)." };

@@ -6,6 +6,7 @@ using Entropy.MLNet.Runtime;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Training;
 using Spectre.Console;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class SweepCommand
         preset.AcceptOnlyFromAmong("quick", "paper");
         var dataset = new Option<string?>("--dataset") { Description = "Dataset: mnist (default), fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH." };
         var sigmaW2 = new Option<string?>("--sigma-w2") { Description = "sigma_w^2 grid: start:stop:step (inclusive, e.g. 0.5:4.0:0.1) or a comma list." };
-        var sigmaB2 = new Option<string?>("--sigma-b2") { Description = "sigma_b^2 grid: a value, a comma list or start:stop:step. Default 0.05." };
+        var sigmaB2 = new Option<string?>("--sigma-b2") { Description = $"sigma_b^2 grid: a value, a comma list or start:stop:step. Default {HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2)}." };
         var depth = new Option<int?>("--depth") { Description = "Depth D of every probed network; one probe answers every depth <= D." };
         var width = new Option<string?>("--width") { Description = "Width: wide (default; as the input, then 400, then classes), shrinking, a number such as 128, or a list." };
         var activation = new Option<string?>("--activation") { Description = "Activation: tanh (default), relu, hardtanh, gelu, erf or linear. Mean-field columns are empty for activations the theory does not know." };
@@ -92,7 +93,7 @@ internal static class SweepCommand
             var draft = new Draft(
                 datasetName,
                 SigmaRange.Parse(sigmaW2Text, "--sigma-w2").Values.ToArray(),
-                SigmaRange.Parse(parse.GetValue(sigmaB2) ?? p?.SigmaB2 ?? "0.05", "--sigma-b2").Values.ToArray(),
+                SigmaRange.Parse(parse.GetValue(sigmaB2) ?? p?.SigmaB2 ?? HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2), "--sigma-b2").Values.ToArray(),
                 maxDepth ?? throw new ArgumentException("--depth is required (e.g. --depth 100), or use --preset quick."),
                 parse.GetValue(width) ?? p?.Width ?? "wide",
                 parse.GetValue(activation) ?? "tanh",

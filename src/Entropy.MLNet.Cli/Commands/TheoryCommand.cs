@@ -3,6 +3,7 @@ using System.Globalization;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Theory;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class TheoryCommand
         var sigmaB2 = new Option<double>("--sigma-b2")
         {
             Description = "Bias variance sigma_b^2 (>= 0).",
-            DefaultValueFactory = _ => 0.05,
+            DefaultValueFactory = _ => ProbeDefaults.Mlp.SigmaB2,
         };
         var sigmaW2 = new Option<double?>("--sigma-w2")
         {

@@ -20,7 +20,7 @@ internal static class TrainCommand
         var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance sigma_w^2 (> 0).", Required = true };
-        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => 0.05 };
+        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => ProbeDefaults.Mlp.SigmaB2 };
         var depth = new Option<int>("--depth") { Description = "Depth D of the network (>= 2), as for the probe.", Required = true };
         var width = new Option<string>("--width") { Description = "Width: wide (as the input, then 400, then classes), shrinking, a number such as 128, or a list.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };

@@ -1,3 +1,4 @@
+using Entropy.MLNet.Networks;
 using static TorchSharp.torch;
 
 namespace Entropy.MLNet.Architectures;

@@ -35,7 +35,7 @@ public sealed class ReconstructionProbeEstimatorOptions
     public double SigmaW2 { get; set; } = 1.0;
 
     /// <summary>Bias variance σ_b²; default 0.05.</summary>
-    public double SigmaB2 { get; set; } = 0.05;
+    public double SigmaB2 { get; set; } = ProbeDefaults.MlpSigmaB2;
 
     /// <summary>Depth L of the deep network; default 20.</summary>
     public int Depth { get; set; } = 20;
@@ -53,13 +53,13 @@ public sealed class ReconstructionProbeEstimatorOptions
     public int? TrainSamples { get; set; }
 
     /// <summary>Decoder training epochs; default 1.</summary>
-    public int Epochs { get; set; } = 1;
+    public int Epochs { get; set; } = ProbeDefaults.MlpEpochs;
 
     /// <summary>Mini-batch size; default 64.</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = ProbeDefaults.MlpBatchSize;
 
     /// <summary>Adam learning rate of the decoders; default 1e-3.</summary>
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = ProbeDefaults.MlpLearningRate;
 
     /// <summary>
     /// Memory budget in bytes: fitting refuses, before building anything, a configuration whose estimated memory exceeds
@@ -68,7 +68,7 @@ public sealed class ReconstructionProbeEstimatorOptions
     public long? MaxMemoryBytes { get; set; }
 
     /// <summary>Deepest layers left out of the entropy vector; default 2, as the authors.</summary>
-    public int ExcludedLastLayers { get; set; } = 2;
+    public int ExcludedLastLayers { get; set; } = ProbeDefaults.ExcludedLastLayers;
 
     /// <summary>Seed of every random draw; null (default) = drawn from the <c>MLContext</c>'s seeded random source.</summary>
     public int? Seed { get; set; }

@@ -1,5 +1,6 @@
 using Entropy.MLNet.Probe;
 using Microsoft.ML;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.MLNet;
 
@@ -32,7 +33,7 @@ public sealed class TrainabilityCatalog
     /// <param name="activation">Activation name.</param>
     /// <param name="reconstructionLayers">Layers whose reconstructions fill the <c>Reconstruction</c> column; none by default (the column is then empty).</param>
     public ReconstructionProbeEstimator ReconstructionProbe(string outputColumnName = "RelativeEntropy", string inputColumnName = "Features",
-        double sigmaW2 = 1.0, double sigmaB2 = 0.05, int depth = 20, string width = "wide", string activation = "tanh", int[]? reconstructionLayers = null)
+        double sigmaW2 = 1.0, double sigmaB2 = ProbeDefaults.MlpSigmaB2, int depth = 20, string width = "wide", string activation = "tanh", int[]? reconstructionLayers = null)
         => ReconstructionProbe(new ReconstructionProbeEstimatorOptions
         {
             OutputColumnName = outputColumnName,
@@ -55,7 +56,7 @@ public sealed class TrainabilityCatalog
     /// <param name="inputColumnName">Float-vector image column.</param>
     /// <param name="sigmaB2">σ_b².</param>
     /// <param name="activation">Activation name.</param>
-    public TrainabilitySweepEstimator Sweep(double[] sigmaW2, int probeDepth = 50, string inputColumnName = "Features", double sigmaB2 = 0.05, string activation = "tanh")
+    public TrainabilitySweepEstimator Sweep(double[] sigmaW2, int probeDepth = 50, string inputColumnName = "Features", double sigmaB2 = ProbeDefaults.MlpSigmaB2, string activation = "tanh")
         => Sweep(new TrainabilitySweepOptions
         {
             SigmaW2 = sigmaW2,

@@ -1,6 +1,7 @@
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Networks;
 
 #pragma warning disable CA1819 // An options bag, as ML.NET's.
 
@@ -28,7 +29,7 @@ public sealed class TrainabilitySweepOptions
     public double[] SigmaW2 { get; set; } = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0];
 
     /// <summary>The σ_b² values (no interpolation across them); default 0.05.</summary>
-    public double[] SigmaB2 { get; set; } = [0.05];
+    public double[] SigmaB2 { get; set; } = [ProbeDefaults.MlpSigmaB2];
 
     /// <summary>Activations; default tanh.</summary>
     public string[] Activations { get; set; } = ["tanh"];
@@ -46,22 +47,22 @@ public sealed class TrainabilitySweepOptions
     public int? TrainSamples { get; set; }
 
     /// <summary>Rows held out (seeded) to measure the entropy curve; default 100.</summary>
-    public int EntropySamples { get; set; } = 100;
+    public int EntropySamples { get; set; } = ProbeDefaults.EntropySamples;
 
     /// <summary>Decoder training epochs; default 1.</summary>
-    public int Epochs { get; set; } = 1;
+    public int Epochs { get; set; } = ProbeDefaults.MlpEpochs;
 
     /// <summary>Mini-batch size; default 64.</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = ProbeDefaults.MlpBatchSize;
 
     /// <summary>Adam learning rate; default 1e-3.</summary>
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = ProbeDefaults.MlpLearningRate;
 
     /// <summary>Relative tolerance of the cutoff; default 0.005.</summary>
-    public double CutoffTolerance { get; set; } = Cutoff.DefaultRelativeTolerance;
+    public double CutoffTolerance { get; set; } = ProbeDefaults.MlpCutoffTolerance;
 
     /// <summary>Deepest layers left out of each curve; default 2.</summary>
-    public int ExcludedLastLayers { get; set; } = 2;
+    public int ExcludedLastLayers { get; set; } = ProbeDefaults.ExcludedLastLayers;
 
     /// <summary>Seed shared by every grid point; null = drawn from the <c>MLContext</c>.</summary>
     public int? Seed { get; set; }

@@ -39,8 +39,8 @@ public sealed record NetworkSpec
     /// <summary>Weight variance σ_w²: W ~ N(0, σ_w²/fan_in).</summary>
     public required double SigmaW2 { get; init; }
 
-    /// <summary>Bias variance σ_b²: b ~ N(0, σ_b²); default 0.05 as the authors.</summary>
-    public double SigmaB2 { get; init; } = 0.05;
+    /// <summary>Bias variance σ_b²: b ~ N(0, σ_b²); default <see cref="ProbeDefaults.MlpSigmaB2"/> as the authors.</summary>
+    public double SigmaB2 { get; init; } = ProbeDefaults.MlpSigmaB2;
 
     /// <summary>Seed of the private generator that draws the weights.</summary>
     public int Seed { get; init; }

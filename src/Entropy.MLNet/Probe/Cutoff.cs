@@ -8,7 +8,7 @@ namespace Entropy.MLNet.Probe;
 public static class Cutoff
 {
     /// <summary>The authors' relative tolerance for the MLP probe (0.5 %).</summary>
-    public const double DefaultRelativeTolerance = Architectures.ProbeDefaults.MlpCutoffTolerance;
+    public const double DefaultRelativeTolerance = Networks.ProbeDefaults.MlpCutoffTolerance;
 
     /// <summary>The authors' absolute tolerance.</summary>
     public const double DefaultAbsoluteTolerance = 1e-8;

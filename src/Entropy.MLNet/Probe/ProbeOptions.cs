@@ -94,18 +94,22 @@ public sealed record ProbeOptions
     internal NetworkLayout Layout(ImageDataset train) =>
         ArchitectureCatalog.Get(Architecture).Layout(ToNetworkDescription(), new ImageShape(train.Channels, train.Height, train.Width), train.ClassNames.Count, train.Name);
 
-    /// <summary>The network specification these options describe for a dataset's input size and classes.</summary>
-    public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
+    /// <summary>The network specification these options describe for a dataset's input size and classes (an MLP).</summary>
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes)
     {
-        InputSize = inputSize,
-        Classes = classes,
-        Depth = Depth,
-        Width = Width,
-        Activation = Activation,
-        SigmaW2 = SigmaW2,
-        SigmaB2 = SigmaB2,
-        Seed = Seed,
-    };
+        NetworkDescription network = ToNetworkDescription();
+        return new()
+        {
+            InputSize = inputSize,
+            Classes = classes,
+            Depth = network.Depth,
+            Width = network.Width,
+            Activation = network.Activation,
+            SigmaW2 = network.SigmaW2,
+            SigmaB2 = network.SigmaB2,
+            Seed = Seed,
+        };
+    }
 
     /// <summary>
     /// Checks every option against the training set before any work; throws <see cref="ArgumentOutOfRangeException"/> or

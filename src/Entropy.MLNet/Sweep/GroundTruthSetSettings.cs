@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Entropy.MLNet.Training;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Sweep;
 
@@ -32,7 +33,7 @@ public sealed record GroundTruthSetSettings
     public required double[] SigmaW2 { get; init; }
 
     /// <summary>The σ_b² grid values, ascending.</summary>
-    public double[] SigmaB2 { get; init; } = [0.05];
+    public double[] SigmaB2 { get; init; } = [ProbeDefaults.MlpSigmaB2];
 
     /// <summary>Width rule as <see cref="Networks.NetworkWidth.Parse"/> reads it, e.g. <c>128</c>.</summary>
     public string Width { get; init; } = "128";

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Entropy.MLNet.Networks;
+
 namespace Entropy.MLNet.Sweep;
 
 /// <summary>
@@ -17,6 +20,9 @@ namespace Entropy.MLNet.Sweep;
 public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, string SigmaB2, int MaxDepth, string Width,
     int? TrainSamples, int EntropySamples, int Epochs, string Description)
 {
+    // The presets' σ_b² grid: the one default, written as a grid text.
+    private static string DefaultSigmaB2 => ProbeDefaults.MlpSigmaB2.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The main job's sweep: MNIST (the embedded subset on a fresh clone), 5,000 training images, σ_w² 0.25:4.0:0.25
     /// (16 values), σ_b² 0.05, fixed width 128, depth 60, 100 entropy samples, 1 decoder epoch. Measured on the embedded
@@ -25,7 +31,7 @@ public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, st
     /// σ_w² 2.0 on). Depth 60 exceeds the chaotic side's 6ξ_c (≈ 42 at σ_w² = 4), so both flanks show. Fewer training
     /// images (2,000) make the decoders too weak for the trend to show.
     /// </summary>
-    public static SweepPreset Quick { get; } = new("quick", "mnist", "0.25:4.0:0.25", "0.05", 60, "128", 5000, 100, 1,
+    public static SweepPreset Quick { get; } = new("quick", "mnist", "0.25:4.0:0.25", DefaultSigmaB2, 60, "128", 5000, 100, 1,
         "The main job's small grid on the embedded MNIST subset (depth 60, width 128, 16 sigma_w^2 values); under a minute on 2 cores.");
 
     /// <summary>
@@ -34,7 +40,7 @@ public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, st
     /// 60,000 images, 100 entropy samples. Long: hours on 2 CPU cores (each probe trains 200 decoders of 784×784 on
     /// 60,000 images and evaluates O(D²) cascade steps); use a GPU (<c>--device cuda</c>) or shards.
     /// </summary>
-    public static SweepPreset Paper { get; } = new("paper", "mnist", "0.1:6.0:0.1", "0.05", 200, "wide", null, 100, 1,
+    public static SweepPreset Paper { get; } = new("paper", "mnist", "0.1:6.0:0.1", DefaultSigmaB2, 200, "wide", null, 100, 1,
         "The authors' MLP scan (MNIST, wide 784, depth 200, sigma_w^2 0.1..6.0); hours on 2 CPU cores, use a GPU or shards.");
 
     /// <summary>The presets by name.</summary>

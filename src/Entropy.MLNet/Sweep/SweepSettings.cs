@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Sweep;
 
@@ -58,25 +59,25 @@ public sealed record SweepSettings
     public string Activation { get; init; } = "tanh";
 
     /// <summary>Decoder epochs of each probe.</summary>
-    public int Epochs { get; init; } = 1;
+    public int Epochs { get; init; } = ProbeDefaults.MlpEpochs;
 
     /// <summary>Mini-batch size of each probe.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = ProbeDefaults.MlpBatchSize;
 
     /// <summary>Adam learning rate of the decoders.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = ProbeDefaults.MlpLearningRate;
 
     /// <summary>Training images per probe (first N of a seeded shuffle); null = all.</summary>
     public int? TrainSamples { get; init; }
 
     /// <summary>Test images in each entropy sample.</summary>
-    public int EntropySamples { get; init; } = 100;
+    public int EntropySamples { get; init; } = ProbeDefaults.EntropySamples;
 
     /// <summary>Relative tolerance of the cutoff.</summary>
-    public double CutoffTolerance { get; init; } = Probe.Cutoff.DefaultRelativeTolerance;
+    public double CutoffTolerance { get; init; } = ProbeDefaults.MlpCutoffTolerance;
 
     /// <summary>The sweep seed; each configuration's seed is derived from it and the configuration (<see cref="SweepSeeds"/>).</summary>
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = ProbeDefaults.Seed;
 
     /// <summary>Ground-truth settings, or null when the sweep trains nothing.</summary>
     public GroundTruthSettings? GroundTruth { get; init; }

@@ -1,3 +1,4 @@
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Runtime;
@@ -17,8 +18,8 @@ public sealed record GroundTruthOptions
     /// <summary>Weight variance σ_w²; finite, above 0.</summary>
     public required double SigmaW2 { get; init; }
 
-    /// <summary>Bias variance σ_b²; default 0.05.</summary>
-    public double SigmaB2 { get; init; } = 0.05;
+    /// <summary>Bias variance σ_b²; default <see cref="ProbeDefaults.MlpSigmaB2"/>.</summary>
+    public double SigmaB2 { get; init; } = ProbeDefaults.MlpSigmaB2;
 
     /// <summary>Depth D (as for the probe); at least 2.</summary>
     public required int Depth { get; init; }
@@ -83,19 +84,33 @@ public sealed record GroundTruthOptions
     /// </summary>
     public long? MaxMemoryBytes { get; init; }
 
-    /// <summary>The network specification for a dataset's input size and classes (the probe's rules, plus the head).</summary>
-    public NetworkSpec ToNetworkSpec(int inputSize, int classes) => new()
+    /// <summary>The network these options train (the one mapping from the ground truth's options to the architecture seam).</summary>
+    internal NetworkDescription ToNetworkDescription() => new()
     {
-        InputSize = inputSize,
-        Classes = classes,
+        SigmaW2 = SigmaW2,
+        SigmaB2 = SigmaB2,
         Depth = Depth,
         Width = Width,
         Activation = Activation,
-        SigmaW2 = SigmaW2,
-        SigmaB2 = SigmaB2,
-        Seed = Seed,
-        Head = DoubleSoftmax ? ClassifierHead.DoubleSoftmax : ClassifierHead.Logits,
     };
+
+    /// <summary>The network specification for a dataset's input size and classes (the probe's rules, plus the head).</summary>
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes)
+    {
+        NetworkDescription network = ToNetworkDescription();
+        return new()
+        {
+            InputSize = inputSize,
+            Classes = classes,
+            Depth = network.Depth,
+            Width = network.Width,
+            Activation = network.Activation,
+            SigmaW2 = network.SigmaW2,
+            SigmaB2 = network.SigmaB2,
+            Seed = Seed,
+            Head = DoubleSoftmax ? ClassifierHead.DoubleSoftmax : ClassifierHead.Logits,
+        };
+    }
 
     /// <summary>Parses <c>sgd</c> or <c>adam</c> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Neither.</exception>
