@@ -1,3 +1,5 @@
+using Entropy.MLNet.Networks;
+
 namespace Entropy.MLNet.Architectures.Convolutional;
 
 /// <summary>The authors' settings for the CNN and ResNet probes (collect_data_cnn.py, collect_data_resnet.py).</summary>
