@@ -145,3 +145,22 @@ public sealed class ConvolutionalNetworkTests
         Assert.AreEqual("MaxMemoryBytes", budget.ParamName);
     }
 }
+
+[TestClass]
+public sealed class ConvolutionalBenchmarkTests
+{
+    [TestMethod]
+    public void CascadeGflop_CountsForwardDecoderAndWeightGradient()
+    {
+        // CNN c = 4, depth 2 on 1×28×28: stem 1→4 at 28×28, 4→4 at 14×14 and 7×7, one block 4→4 valid (5×5 output).
+        var spec = new Entropy.MLNet.Architectures.Convolutional.ConvolutionalSpec
+        {
+            Kind = Entropy.MLNet.Architectures.Convolutional.ConvolutionalKind.Plain,
+            InputChannels = 1, Height = 28, Width = 28, Classes = 10, Channels = 4, Depth = 2, SigmaW2 = 1,
+        };
+        double m = 2.0 * 9;
+        double expected = (m * 1 * 4 * 784 * 3) + (m * 4 * 4 * 196 * 3) + (m * 4 * 4 * 49 * 3) + (m * 4 * 4 * ((25) + (2 * 49)));
+
+        Assert.AreEqual(expected * 10 / 1e9, Entropy.MLNet.Benchmarks.ConvolutionalBenchmark.CascadeGflop(spec, 10), 1e-15);
+    }
+}
