@@ -3,6 +3,7 @@ using System.Globalization;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Runtime;
+using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Training;
 using Spectre.Console;
@@ -126,6 +127,7 @@ internal static class SweepCommand
             {
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device) ?? "auto"),
                 Threads = parse.GetValue(threads),
+                ReconstructionWriter = (path, reconstructions) => ReconstructionGrid.Write(path, reconstructions),
             };
             SweepRunSummary summary = await RunWithProgressAsync(settings, train, test, outDir, runOptions, cli, ct).ConfigureAwait(false);
             int l = parse.GetValue(scoreDepth) ?? Math.Max(2, settings.MaxDepth / 2);

@@ -1,3 +1,4 @@
+using Entropy.MLNet.Runtime;
 using System.ComponentModel;
 using Entropy.MLNet.Probe;
 using Microsoft.ML.Data;

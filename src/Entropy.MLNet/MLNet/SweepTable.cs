@@ -129,7 +129,9 @@ public sealed class SweepTable
             curve[i] = (float)(a.Curve[i] + (t * (b.Curve[i] - a.Curve[i])));
         }
         float cutoff = (float)(a.Cutoff + (t * (b.Cutoff - a.Cutoff)));
-        float score = (float)TrainabilityScore.Score((double)cutoff, depth);
+        // The score's ½ puts its boundary between integer cutoffs; an interpolated cutoff in [L − ½, L) would score above ½
+        // while cutoff ≥ L says untrainable, so the score reads the whole layers the prediction reads.
+        float score = (float)TrainabilityScore.Score(Math.Floor(cutoff), depth);
         double xi = XiC(sigmaW2, sigmaB2, act);
         return new SweepPrediction(cutoff, curve, score, cutoff >= depth, (float)xi);
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
+using Entropy.MLNet.Sweep;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -57,30 +59,9 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
                 $"EntropySamples ({_options.EntropySamples}) must be below the {all.Count} rows, which also train the decoders.");
         }
         var (train, test) = Split(all, _options.EntropySamples, seed);
-        var grid = (from a in _options.Activations
-                    from b in _options.SigmaB2
-                    from w in _options.SigmaW2.Distinct().Order()
-                    select (W: w, B: b, A: ReconstructionProbeEstimatorOptions.ParseActivation(a, nameof(TrainabilitySweepOptions.Activations)))).ToList();
         var width = ReconstructionProbeEstimatorOptions.ParseWidth(_options.Width, nameof(TrainabilitySweepOptions.Width));
-        var probeOptions = grid.Select(g => new ProbeOptions
-        {
-            SigmaW2 = g.W,
-            SigmaB2 = g.B,
-            Depth = _options.ProbeDepth,
-            Width = width,
-            Activation = g.A,
-            TrainSamples = _options.TrainSamples,
-            Epochs = _options.Epochs,
-            BatchSize = _options.BatchSize,
-            LearningRate = _options.LearningRate,
-            Seed = seed,
-            EntropySamples = _options.EntropySamples,
-            ReconstructionImages = 0,
-            CutoffTolerance = _options.CutoffTolerance,
-            ExcludedLastLayers = _options.ExcludedLastLayers,
-            Device = device,
-            Threads = _options.Threads,
-        }).ToList();
+        var grid = Grid(_options, seed);
+        var probeOptions = grid.Select(g => _options.ToProbeOptions(g.Configuration, g.A, width, device)).ToList();
         foreach (var o in probeOptions)
         {
             o.Validate(train, test);
@@ -91,7 +72,8 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
         for (int i = 0; i < grid.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var g = grid[i];
+            var (c, a) = grid[i];
+            var g = (W: c.SigmaW2, B: c.SigmaB2, A: a);
             int done = i;
             var progress = _options.Progress is { } p
                 ? new InlineProgress<ProbeProgress>(pp => p.Report(new TrainabilitySweepProgress(done, grid.Count, g.W, g.B, g.A.Name, pp)))
@@ -114,6 +96,19 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
         ArgumentNullException.ThrowIfNull(inputSchema);
         bool activation = TrainabilitySweepTransformer.CheckConfigurations(inputSchema);
         return TrainabilitySweepTransformer.BuildInner(_env.Context, new SweepMapping(new SweepTable()), activation).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>
+    /// The sweep's grid: per activation, the configurations of the grid-and-seed core shared with the CLI's sweep
+    /// (<see cref="SweepGrid"/>), each with its own seed derived from the sweep seed and (σ_w², σ_b²).
+    /// </summary>
+    internal static IReadOnlyList<(SweepConfiguration Configuration, Activation A)> Grid(TrainabilitySweepOptions options, int seed)
+    {
+        var configurations = SweepGrid.Configurations(options.SigmaW2.Distinct(), options.SigmaB2.Distinct(), seed);
+        return [.. from a in options.Activations
+                   let activation = ReconstructionProbeEstimatorOptions.ParseActivation(a, nameof(TrainabilitySweepOptions.Activations))
+                   from c in configurations
+                   select (c, activation)];
     }
 
     private static (ImageDataset Train, ImageDataset Test) Split(ImageDataset all, int held, int seed)

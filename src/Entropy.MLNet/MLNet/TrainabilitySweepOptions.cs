@@ -2,6 +2,7 @@ using Entropy.MLNet.Data;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
 using Entropy.MLNet.Networks;
+using Entropy.MLNet.Sweep;
 
 #pragma warning disable CA1819 // An options bag, as ML.NET's.
 
@@ -78,6 +79,27 @@ public sealed class TrainabilitySweepOptions
 
     /// <summary>Cancels <c>Fit</c> between batches.</summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>The probe of one grid point (the one mapping from these options to the probe's), with the configuration's own seed.</summary>
+    internal ProbeOptions ToProbeOptions(SweepConfiguration configuration, Activation activation, NetworkWidth width, DeviceKind device) => new()
+    {
+        SigmaW2 = configuration.SigmaW2,
+        SigmaB2 = configuration.SigmaB2,
+        Depth = ProbeDepth,
+        Width = width,
+        Activation = activation,
+        TrainSamples = TrainSamples,
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = configuration.Seed,
+        EntropySamples = EntropySamples,
+        ReconstructionImages = 0,
+        CutoffTolerance = CutoffTolerance,
+        ExcludedLastLayers = ExcludedLastLayers,
+        Device = device,
+        Threads = Threads,
+    };
 
     internal void Validate()
     {

@@ -16,7 +16,7 @@ public static class SweepReport
     public const string HtmlFileName = "report.html";
 
     /// <summary>Folder of the probe's reconstruction-grid PNGs inside the results directory.</summary>
-    public const string ReconstructionFolder = "recon";
+    public const string ReconstructionFolder = SweepFiles.ReconstructionFolder;
 
     /// <summary>Reads the results directory <paramref name="directory"/> and writes its PNGs and report.html into it.</summary>
     /// <param name="directory">A sweep results directory (settings.json, results.csv, curves.csv, …).</param>
@@ -84,7 +84,7 @@ public static class SweepReport
                 + "▲ marks each curve's cutoff."));
             foreach (var column in selected)
             {
-                string name = SweepRunner.ReconstructionFileName(column.SigmaW2, panel.SigmaB2);
+                string name = SweepFiles.ReconstructionFileName(column.SigmaW2, panel.SigmaB2);
                 string path = Path.Combine(results.Directory, ReconstructionFolder, name);
                 // A zero-byte picture is what kill -9 left before pictures were written atomically: leave it out.
                 if (File.Exists(path) && new FileInfo(path).Length > 0)

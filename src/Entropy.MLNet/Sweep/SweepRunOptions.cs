@@ -1,3 +1,4 @@
+using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
 
 namespace Entropy.MLNet.Sweep;
@@ -13,4 +14,14 @@ public sealed record SweepRunOptions
 
     /// <summary>Test images whose reconstruction grids are written to <c>DIR/recon/</c> per configuration; 0 writes none. Default 4.</summary>
     public int ReconstructionImages { get; init; } = 4;
+
+    /// <summary>
+    /// Draws a configuration's reconstructions into the PNG file at the given path (the sweep names it under
+    /// <c>DIR/recon/</c>); null (default) writes no pictures. The sweep sits below the reporting layer, so whoever runs
+    /// it passes the drawing in, e.g. <c>(path, r) =&gt; ReconstructionGrid.Write(path, r)</c>.
+    /// </summary>
+    public Action<string, ProbeReconstructions>? ReconstructionWriter { get; init; }
+
+    /// <summary>The images per configuration that end up in a picture: none without a writer.</summary>
+    internal int PictureImages => ReconstructionWriter is null ? 0 : ReconstructionImages;
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Probe;
-using Entropy.MLNet.Reporting;
 using Entropy.MLNet.Training;
 
 namespace Entropy.MLNet.Sweep;
@@ -102,7 +101,7 @@ public static class SweepRunner
             SweepRecord record = ToRecord(settings, config, probe, gtDepth, gtAccuracy);
             // Order matters for crash safety: a configuration counts as done only once its results row is on disk,
             // and by then its picture is whole.
-            WriteReconstructions(outputDirectory, config, probe);
+            WriteReconstructions(outputDirectory, config, probe, options);
             if (truthRows.Count > 0)
             {
                 DurableFile.Append(Path.Combine(outputDirectory, GroundTruthRecord.FileName), string.Concat(truthRows.Select(r => r.ToCsv() + "\n")));
@@ -147,7 +146,7 @@ public static class SweepRunner
         LearningRate = settings.LearningRate,
         Seed = config.Seed,
         EntropySamples = settings.EntropySamples,
-        ReconstructionImages = Math.Min(options.ReconstructionImages, settings.EntropySamples),
+        ReconstructionImages = Math.Min(options.PictureImages, settings.EntropySamples),
         CutoffTolerance = settings.CutoffTolerance,
         Device = options.Device,
         Threads = options.Threads,
@@ -247,8 +246,8 @@ public static class SweepRunner
         ImageDataset train, ImageDataset test, NetworkWidth width, Activation activation, SweepRunOptions options, string directory,
         List<string> recovered, CancellationToken ct)
     {
-        string picture = Path.Combine(directory, SweepReport.ReconstructionFolder, ReconstructionFileName(config.SigmaW2, config.SigmaB2));
-        bool pictureMissing = options.ReconstructionImages > 0 && Directory.Exists(Path.GetDirectoryName(picture))
+        string picture = Path.Combine(directory, SweepFiles.ReconstructionFolder, SweepFiles.ReconstructionFileName(config.SigmaW2, config.SigmaB2));
+        bool pictureMissing = options.PictureImages > 0 && Directory.Exists(Path.GetDirectoryName(picture))
             && (!File.Exists(picture) || new FileInfo(picture).Length == 0);
         if (!curveMissing && !pictureMissing)
         {
@@ -256,10 +255,10 @@ public static class SweepRunner
         }
         ct.ThrowIfCancellationRequested();
         ProbeResult probe = ReconstructionProbe.Run(train, test, ToProbeOptions(settings, config, width, activation, options), null, ct);
-        WriteReconstructions(directory, config, probe);
+        WriteReconstructions(directory, config, probe, options);
         if (pictureMissing)
         {
-            recovered.Add($"{SweepReport.ReconstructionFolder}/{Path.GetFileName(picture)}: was missing or empty; redrawn");
+            recovered.Add($"{SweepFiles.ReconstructionFolder}/{Path.GetFileName(picture)}: was missing or empty; redrawn");
         }
         if (curveMissing)
         {
@@ -361,20 +360,16 @@ public static class SweepRunner
         }
     }
 
-    private static void WriteReconstructions(string directory, SweepConfiguration config, ProbeResult probe)
+    private static void WriteReconstructions(string directory, SweepConfiguration config, ProbeResult probe, SweepRunOptions options)
     {
-        if (probe.Reconstructions is not { } reconstructions || reconstructions.Images.Length == 0)
+        if (options.ReconstructionWriter is not { } write || probe.Reconstructions is not { } reconstructions || reconstructions.Images.Length == 0)
         {
             return;
         }
-        string recon = Path.Combine(directory, "recon");
+        string recon = Path.Combine(directory, SweepFiles.ReconstructionFolder);
         Directory.CreateDirectory(recon);
-        ReconstructionGrid.Write(Path.Combine(recon, ReconstructionFileName(config.SigmaW2, config.SigmaB2)), reconstructions);
+        write(Path.Combine(recon, SweepFiles.ReconstructionFileName(config.SigmaW2, config.SigmaB2)), reconstructions);
     }
-
-    /// <summary>The file name of a configuration's reconstruction grid under <c>DIR/recon/</c>.</summary>
-    public static string ReconstructionFileName(double sigmaW2, double sigmaB2)
-        => $"sigmaW2_{SweepCsv.Format(sigmaW2)}_sigmaB2_{SweepCsv.Format(sigmaB2)}.png";
 
     private sealed class Progress(Action<ProbeProgress> report) : IProgress<ProbeProgress>
     {

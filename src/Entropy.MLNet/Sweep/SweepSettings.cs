@@ -90,18 +90,7 @@ public sealed record SweepSettings
     public int GridSize => SigmaW2.Length * SigmaB2.Length;
 
     /// <summary>The whole grid in its canonical order: σ_b² outer, σ_w² inner, both ascending (the order rows are written in).</summary>
-    public IReadOnlyList<SweepConfiguration> Grid()
-    {
-        var grid = new List<SweepConfiguration>(GridSize);
-        foreach (double sb in SigmaB2.Order())
-        {
-            foreach (double sw in SigmaW2.Order())
-            {
-                grid.Add(new SweepConfiguration(grid.Count, sw, sb, SweepSeeds.Configuration(Seed, sw, sb)));
-            }
-        }
-        return grid;
-    }
+    public IReadOnlyList<SweepConfiguration> Grid() => SweepGrid.Configurations(SigmaW2, SigmaB2, Seed);
 
     /// <summary>The configurations of <see cref="Shard"/> (all of them without a shard), in grid order.</summary>
     public IReadOnlyList<SweepConfiguration> ShardConfigurations()

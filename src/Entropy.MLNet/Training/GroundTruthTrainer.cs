@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
-using Entropy.MLNet.Probe;
 using Entropy.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -65,3 +65,34 @@ public sealed class ProbeDefaultsTests
             (fromProbe.SigmaW2, fromProbe.SigmaB2, fromProbe.Depth, fromProbe.Width, fromProbe.Activation));
     }
 }
+
+[TestClass]
+public sealed class SweepGridTests
+{
+    [TestMethod]
+    public void MlNetSweep_GetsTheCliSweepsPerConfigurationSeeds()
+    {
+        var cli = new SweepSettings { Dataset = "mnist", DatasetSource = "embedded", SigmaW2 = [2.0, 0.5, 1.0], SigmaB2 = [0.1, 0.05], MaxDepth = 10, Seed = 9 };
+        var mlnet = new TrainabilitySweepOptions { SigmaW2 = [1.0, 2.0, 0.5, 1.0], SigmaB2 = [0.1, 0.05], Activations = ["tanh", "relu"] };
+        var grid = TrainabilitySweepEstimator.Grid(mlnet, 9);
+        var expected = cli.Grid();
+        Assert.HasCount(2 * expected.Count, grid);
+        foreach (var activation in new[] { "tanh", "relu" })
+        {
+            var mine = grid.Where(g => g.A.Name == activation).Select(g => g.Configuration).ToList();
+            CollectionAssert.AreEqual(expected.ToList(), mine, activation);
+        }
+        // One seed per configuration, not one for the whole sweep.
+        Assert.AreEqual(expected.Count, expected.Select(c => c.Seed).Distinct().Count());
+        Assert.AreEqual(SweepSeeds.Configuration(9, 0.5, 0.05), grid[0].Configuration.Seed);
+    }
+
+    [TestMethod]
+    public void MlNetSweep_ProbeOptionsCarryTheConfigurationsSeed()
+    {
+        var mlnet = new TrainabilitySweepOptions { SigmaW2 = [1.5], SigmaB2 = [0.05], ProbeDepth = 12 };
+        var (configuration, activation) = TrainabilitySweepEstimator.Grid(mlnet, 3)[0];
+        var probe = mlnet.ToProbeOptions(configuration, activation, NetworkWidth.Wide, Entropy.MLNet.Runtime.DeviceKind.Cpu);
+        Assert.AreEqual((1.5, 0.05, 12, SweepSeeds.Configuration(3, 1.5, 0.05)), (probe.SigmaW2, probe.SigmaB2, probe.Depth, probe.Seed));
+    }
+}

@@ -159,7 +159,7 @@ public sealed class SweepReportTests
         };
         var train = DatasetCatalog.Load("mnist", "train");
         var test = DatasetCatalog.Load("mnist", "test");
-        SweepRunner.Run(settings, train, test, temp.Path, new SweepRunOptions { Device = DeviceKind.Cpu, Threads = 1, ReconstructionImages = 2 });
+        SweepRunner.Run(settings, train, test, temp.Path, new SweepRunOptions { Device = DeviceKind.Cpu, Threads = 1, ReconstructionImages = 2, ReconstructionWriter = (path, r) => ReconstructionGrid.Write(path, r) });
 
         var (exit, stdout, stderr) = await CliRunner.RunAsync("report", temp.Path, "--format", "json");
 

@@ -186,7 +186,7 @@ public sealed class SweepRunnerTests
     public void Run_PictureMissingOrEmpty_RedrawnOnResume()
     {
         string dir = s_root.Sub("pictures");
-        var withPictures = Options with { ReconstructionImages = 2 };
+        var withPictures = Options with { ReconstructionImages = 2, ReconstructionWriter = (path, r) => Entropy.MLNet.Reporting.ReconstructionGrid.Write(path, r) };
         SweepRunner.Run(Tiny(), s_train, s_test, dir, withPictures);
         string recon = Path.Combine(dir, "recon");
         string[] pictures = [.. Directory.GetFiles(recon).Order(StringComparer.Ordinal)];

@@ -92,7 +92,7 @@ public sealed class Cascade : nn.Module
     public IReadOnlyList<bool> TanhOutputs => _tanhOutput;
 
     /// <summary>The stacked decoder groups, shallowest first.</summary>
-    public IReadOnlyList<DecoderGroup> Groups => [.. groups];
+    internal IReadOnlyList<DecoderGroup> Groups => [.. groups];
 
     /// <summary>The decoders' output nonlinearity for a network: tanh everywhere for bounded activations (as the authors); otherwise tanh only for decoder 1, whose target is the [0, 1] image.</summary>
     public static bool[] DefaultTanhOutputs(IReadOnlyList<int> layerSizes, Activation activation)
@@ -220,7 +220,7 @@ public sealed class Cascade : nn.Module
 /// G consecutive decoders of the same shape stored stacked: weight [G, n_out, n_in] and bias [G, n_out] (decoder j of the
 /// group is the slice j, i.e. decoder <see cref="FirstLayer"/> + j).
 /// </summary>
-public sealed class DecoderGroup : nn.Module
+internal sealed class DecoderGroup : nn.Module
 {
     private readonly Parameter weight;
     private readonly Parameter bias;

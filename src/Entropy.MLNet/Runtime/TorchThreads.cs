@@ -1,9 +1,9 @@
 using static TorchSharp.torch;
 
-namespace Entropy.MLNet.Probe;
+namespace Entropy.MLNet.Runtime;
 
 /// <summary>
-/// Applies <see cref="ProbeOptions.Threads"/> to the calling thread. Libtorch keeps the intra-op count per thread
+/// Applies a probe's or a training's Threads option to the calling thread. Libtorch keeps the intra-op count per thread
 /// (OpenMP), but setting it also changes the process-wide default that threads inherit on their first libtorch call, so
 /// it is set only when asked for and then left in effect: restoring it afterwards could change the count a probe
 /// starting concurrently on another thread picks up, and with it the floating-point results.
