@@ -34,6 +34,9 @@ internal sealed class ConvolutionalArchitecture : Architecture
     /// <inheritdoc/>
     public override ProbeDefaults Defaults => ConvolutionalDefaults.Probe;
 
+    /// <summary>Decoded layers L of depth <paramref name="depth"/>: D + 2 for the CNN, D + 3 for the ResNet (the stem is three).</summary>
+    public int LayersAt(int depth) => Kind == ConvolutionalKind.Plain ? depth + 2 : depth + ConvolutionalSpec.StemLayers;
+
     /// <summary>The channels used when a description gives none: the authors' 128 for the CNN, 32 for the ResNet.</summary>
     public int DefaultChannels => Kind == ConvolutionalKind.Plain ? ConvolutionalDefaults.CnnChannels : ConvolutionalDefaults.ResNetChannels;
 
