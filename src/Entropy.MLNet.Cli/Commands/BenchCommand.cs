@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Benchmarks;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
@@ -21,11 +22,17 @@ internal static class BenchCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => ProbeDefaults.Mlp.BatchSize };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
         var plain = new Option<bool>("--plain") { Description = "Also time the authors' loop (one Linear decoder and one Adam per layer) on the same images." };
+        var architecture = new Option<string>("--architecture")
+        {
+            Description = "mlp (the matmul peak and the MLP epoch) or cnn (the block convolution's throughput and one CNN epoch: --channels, --depth, batch 100 unless --batch-size).",
+            DefaultValueFactory = _ => "mlp",
+        }.AcceptOnlyFromAmong("mlp", "cnn");
+        var channels = ArchitectureOptions.Channels();
         var command = new Command("bench",
             $"Measures matmul throughput here, then times one cascade epoch (wide 784, depth 10, batch {ProbeDefaults.Mlp.BatchSize}) and reports GFLOP/s and the fraction of the matmul peak.\n" +
             "Example: entropy bench --data-dir ~/data --samples 10000 --plain")
         {
-            dataDir, samples, depth, batchSize, threads, plain, format,
+            dataDir, samples, depth, batchSize, threads, plain, architecture, channels, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -71,6 +78,16 @@ internal static class BenchCommand
                 train = train.Take(n);
             }
             var status = new Throttled(output);
+            if (parse.GetValue(architecture) == "cnn")
+            {
+                int c = parse.GetValue(channels) ?? ConvolutionalDefaults.CnnChannels;
+                // The CNN scripts' batch (100) unless one is given.
+                int cnnBatch = parse.GetResult(batchSize) is { Implicit: false } ? b : ConvolutionalDefaults.BatchSize;
+                status.Line("measuring the block convolution's throughput, timing one CNN cascade epoch, measuring again…");
+                var cnn = ConvolutionalBenchmark.Run(train, note, c, d, cnnBatch, ct);
+                output.Write(cnn, w => WriteText(w, cnn));
+                return Task.FromResult(ExitCodes.Success);
+            }
             // The matmul peak is measured before and after the epochs and the best taken: this machine's throughput
             // drifts by ±20 % from minute to minute (shared host), and the best is the conservative reference.
             status.Line("measuring matmul throughput…");
@@ -129,6 +146,22 @@ internal static class BenchCommand
         {
             w.WriteLine(string.Create(ci, $"speed-up over the authors' loop (same run): {r.Epochs[1].Seconds / r.Epochs[0].Seconds:F2}×"));
         }
+    }
+
+    private static void WriteText(TextWriter w, ConvolutionalBenchmarkReport r)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Create(ci, $"machine: {Environment.ProcessorCount} processors, {r.Threads} TorchSharp thread(s), load average {(r.LoadAverage is { } l ? l.ToString("F2", ci) : "n/a")} at start (other work inflates every timing below)"));
+        w.WriteLine($"data: {r.Data}");
+        foreach (var c in r.Convolutions)
+        {
+            w.WriteLine(string.Create(ci, $"convolution {c.Name,-34} {c.When,-6} {c.GflopPerSecond,8:F1} GFLOP/s ({c.Repetitions} in {c.Seconds:F2} s)"));
+        }
+        w.WriteLine(string.Create(ci, $"reference (best of the above): {r.PeakGflopPerSecond:F1} GFLOP/s"));
+        w.WriteLine($"FLOP model: {r.FlopModel}");
+        var e = r.Epoch;
+        w.WriteLine(string.Create(ci,
+            $"cascade epoch [cnn]: depth {e.Depth}, {e.Width}, {e.Images} images, batch {e.BatchSize}: {e.Seconds:F1} s, {e.Gflop:F1} GFLOP, {e.GflopPerSecond:F1} GFLOP/s = {e.FractionOfPeak:P0} of the convolution throughput"));
     }
 
     /// <summary>Status lines on stderr (text mode only), at most every 10 seconds during an epoch.</summary>

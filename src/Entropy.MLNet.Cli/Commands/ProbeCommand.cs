@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
@@ -29,6 +30,8 @@ internal static class ProbeCommand
         [nameof(ProbeOptions.ReconstructionImages)] = "--images",
         [nameof(ProbeOptions.Threads)] = "--threads",
         [nameof(ProbeOptions.ExcludedLastLayers)] = "--depth",
+        [nameof(ProbeOptions.Architecture)] = "--architecture",
+        [nameof(ProbeOptions.Channels)] = "--channels",
     };
 
     public static Command Create()
@@ -40,13 +43,15 @@ internal static class ProbeCommand
         var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset name, e.g. mnist.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance σ_w² (W ~ N(0, σ_w²/fan_in)).", Required = true };
-        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance σ_b².", DefaultValueFactory = _ => ProbeDefaults.Mlp.SigmaB2 };
+        var architecture = ArchitectureOptions.Architecture();
+        var channels = ArchitectureOptions.Channels();
+        var sigmaB2 = new Option<double?>("--sigma-b2") { Description = $"Bias variance σ_b² (default: {ProbeDefaults.Mlp.SigmaB2} for mlp, {ConvolutionalDefaults.SigmaB2} for cnn/resnet, the authors')." };
         var depth = new Option<int>("--depth") { Description = "Depth D of the deep network.", Required = true };
         var width = new Option<string>("--width") { Description = "wide (input width, then 400, then classes), shrinking, a fixed width such as 128, or a list such as 784,512,10.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
         var trainSamples = new Option<int?>("--train-samples") { Description = "Training images for the decoders (default: all)." };
         var epochs = new Option<int>("--epochs") { Description = "Decoder epochs.", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => ProbeDefaults.Mlp.BatchSize };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Mini-batch size (default: {ProbeDefaults.Mlp.BatchSize} for mlp, {ConvolutionalDefaults.BatchSize} for cnn/resnet)." };
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the decoders.", DefaultValueFactory = _ => ProbeDefaults.Mlp.LearningRate };
         var entropySamples = new Option<int>("--entropy-samples") { Description = "Test images in the entropy sample.", DefaultValueFactory = _ => 100 };
         var images = new Option<int>("--images") { Description = "Test images shown in reconstructions.png.", DefaultValueFactory = _ => 8 };
@@ -57,21 +62,26 @@ internal static class ProbeCommand
             "Trains a decoder cascade on a random deep network and prints the per-layer reconstruction entropy and its cutoff, the predicted maximum trainable depth.\n" +
             "Example: entropy probe --dataset mnist --sigma-w2 1.76 --depth 30 --out probe-1.76")
         {
-            dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, trainSamples, epochs, batchSize, learningRate,
+            dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, epochs, batchSize, learningRate,
             entropySamples, images, gridLayers, seed, threads, maxMemory, device, outDir, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
+            var family = ArchitectureOptions.Resolve(parse.GetValue(architecture), parse.GetValue(channels));
+            ProbeDefaults defaults = family.Defaults;
             var options = new ProbeOptions
             {
+                Architecture = family.Name,
+                Channels = parse.GetValue(channels),
                 SigmaW2 = parse.GetValue(sigmaW2),
-                SigmaB2 = parse.GetValue(sigmaB2),
+                SigmaB2 = parse.GetValue(sigmaB2) ?? defaults.SigmaB2,
+                CutoffTolerance = defaults.CutoffTolerance,
                 Depth = parse.GetValue(depth),
                 Width = NetworkWidth.Parse(parse.GetValue(width)!),
                 Activation = Activation.Parse(parse.GetValue(activation)!),
                 TrainSamples = parse.GetValue(trainSamples),
                 Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
+                BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
                 LearningRate = parse.GetValue(learningRate),
                 EntropySamples = parse.GetValue(entropySamples),
                 Seed = parse.GetValue(seed),
@@ -254,7 +264,10 @@ internal static class ProbeCommand
     private static void WriteText(TextWriter w, ProbeResult r, List<string> files)
     {
         var ci = CultureInfo.InvariantCulture;
-        w.WriteLine(string.Create(ci, $"Reconstruction-entropy probe: {r.Dataset} ({r.Source}), σ_w² = {r.SigmaW2}, σ_b² = {r.SigmaB2}, depth {r.Depth} ({r.Layers} linear layers, width {r.Width}, {r.Activation})"));
+        string network = r.Architecture is { } family
+            ? string.Create(ci, $"{r.Layers} layers, {family} with {r.Channels} channels, {r.Activation}")
+            : string.Create(ci, $"{r.Layers} linear layers, width {r.Width}, {r.Activation}");
+        w.WriteLine(string.Create(ci, $"Reconstruction-entropy probe: {r.Dataset} ({r.Source}), σ_w² = {r.SigmaW2}, σ_b² = {r.SigmaB2}, depth {r.Depth} ({network})"));
         w.WriteLine(string.Create(ci, $"{r.TrainSamples} training images, {r.Epochs} epoch(s), batch {r.BatchSize}, {r.EntropySamples} test images, seed {r.Seed}, {r.Threads} thread(s) on {r.Device}: trained in {r.TrainSeconds:F1} s, evaluated in {r.EvaluateSeconds:F1} s"));
         w.WriteLine();
         w.WriteLine(" index  layer   median KL    mean KL   normalised   diff. entropy   decoder test MSE");

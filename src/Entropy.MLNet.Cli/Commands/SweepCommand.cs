@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Prediction;
@@ -26,7 +27,7 @@ internal static class SweepCommand
         var seed = CommonOptions.Seed();
         // The presets describe themselves, so the help cannot drift from what they are.
         var preset = new Option<string?>("--preset") { Description = $"Start from a preset: {string.Join(" ", SweepPreset.All.Select(p => $"{p.Name}: {p.Description}"))} Explicit options override it." };
-        preset.AcceptOnlyFromAmong("quick", "paper");
+        preset.AcceptOnlyFromAmong([.. SweepPreset.All.Select(x => x.Name)]);
         var dataset = new Option<string?>("--dataset") { Description = "Dataset: mnist (default), fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH." };
         var sigmaW2 = new Option<string?>("--sigma-w2") { Description = "sigma_w^2 grid: start:stop:step (inclusive, e.g. 0.5:4.0:0.1) or a comma list." };
         var sigmaB2 = new Option<string?>("--sigma-b2") { Description = $"sigma_b^2 grid: a value, a comma list or start:stop:step. Default {HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2)}." };
@@ -37,6 +38,8 @@ internal static class SweepCommand
         var entropySamples = new Option<int?>("--entropy-samples") { Description = "Test images per entropy curve; default 100 as the authors." };
         var epochs = new Option<int?>("--epochs") { Description = "Decoder epochs per probe; default 1 as the authors." };
         var cutoffTolerance = new Option<double?>("--cutoff-tolerance") { Description = "Relative tolerance of the cutoff; default 0.005 as the authors." };
+        var architecture = ArchitectureOptions.Architecture();
+        var channels = ArchitectureOptions.Channels();
         var groundTruth = new Option<bool>("--ground-truth") { Description = "Also train the network at several depths per configuration (bisection up to --depth) and record the maximum trainable depth." };
         var gtEpochs = new Option<int?>("--gt-epochs") { Description = $"Ground truth: epoch budget. Default per dataset ({HelpDefaults.EpochsPerDataset()})." };
         var gtThreshold = new Option<double?>("--gt-threshold") { Description = $"Ground truth: test accuracy that counts as trainable. Default per dataset ({HelpDefaults.ThresholdPerDataset()})." };
@@ -60,7 +63,7 @@ internal static class SweepCommand
             "Example: entropy sweep --preset quick --out runs/quick\n" +
             "Example: entropy sweep --dataset mnist --sigma-w2 0.5:4.0:0.1 --sigma-b2 0.05 --depth 100 --ground-truth --shard 0/4 --out runs/s0")
         {
-            preset, dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, trainSamples, entropySamples, epochs, cutoffTolerance,
+            preset, dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, entropySamples, epochs, cutoffTolerance,
             groundTruth, gtEpochs, gtThreshold, gtOptimizer, gtLearningRate, gtTrainSamples, gtSearch, gtStep, gtDoubleSoftmax,
             shard, output, scoreDepth, threads, noReport, device, seed, format,
         };
@@ -92,20 +95,32 @@ internal static class SweepCommand
             int? maxDepth = parse.GetValue(depth) ?? p?.MaxDepth;
             string sigmaW2Text = parse.GetValue(sigmaW2) ?? p?.SigmaW2
                 ?? throw new ArgumentException("--sigma-w2 is required (e.g. --sigma-w2 0.5:4.0:0.1), or use --preset quick.");
+            // A preset names its family unless --architecture says otherwise.
+            string familyName = parse.GetResult(architecture) is { Implicit: false } ? parse.GetValue(architecture)! : p?.Architecture ?? ArchitectureCatalog.MlpName;
+            int? familyChannels = parse.GetValue(channels) ?? (p?.Architecture == familyName ? p.Channels : null);
+            var family = ArchitectureOptions.Resolve(familyName, familyChannels);
+            if (family.Name != ArchitectureCatalog.MlpName && parse.GetValue(width) is { } w && w != "wide")
+            {
+                throw new ArgumentException($"--width: applies to mlp, not '{family.Name}' (use --channels).");
+            }
             var draft = new Draft(
                 datasetName,
                 SigmaRange.Parse(sigmaW2Text, "--sigma-w2").Values.ToArray(),
-                SigmaRange.Parse(parse.GetValue(sigmaB2) ?? p?.SigmaB2 ?? HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2), "--sigma-b2").Values.ToArray(),
+                SigmaRange.Parse(parse.GetValue(sigmaB2) ?? p?.SigmaB2 ?? HelpDefaults.Number(family.Defaults.SigmaB2), "--sigma-b2").Values.ToArray(),
                 maxDepth ?? throw new ArgumentException("--depth is required (e.g. --depth 100), or use --preset quick."),
-                parse.GetValue(width) ?? p?.Width ?? "wide",
+                family.Name == ArchitectureCatalog.MlpName ? parse.GetValue(width) ?? p?.Width ?? "wide" : "wide",
                 parse.GetValue(activation) ?? "tanh",
                 parse.GetValue(epochs) ?? p?.Epochs ?? 1,
                 parse.GetValue(trainSamples) ?? p?.TrainSamples,
                 parse.GetValue(entropySamples) ?? p?.EntropySamples ?? 100,
-                parse.GetValue(cutoffTolerance) ?? Probe.Cutoff.DefaultRelativeTolerance,
+                parse.GetValue(cutoffTolerance) ?? family.Defaults.CutoffTolerance,
                 parse.GetValue(seed),
                 gt,
-                parse.GetValue(shard) is { } s ? SweepShard.Parse(s) : null);
+                parse.GetValue(shard) is { } s ? SweepShard.Parse(s) : null,
+                family.Name,
+                familyChannels,
+                p?.Architecture == family.Name ? p.BatchSize : null,
+                p?.Architecture == family.Name ? p.LearningRate : null);
             CheckDraft(draft);
             // Every option is checked before the sweep runs: a typo must not surface only after hours of probes.
             if (parse.GetValue(scoreDepth) is int sd && sd < 1)
@@ -146,7 +161,8 @@ internal static class SweepCommand
 
     /// <summary>The sweep as the options describe it, before the data is loaded.</summary>
     internal sealed record Draft(string Dataset, double[] SigmaW2, double[] SigmaB2, int MaxDepth, string Width, string Activation, int Epochs,
-        int? TrainSamples, int EntropySamples, double CutoffTolerance, int Seed, GroundTruthSettings? GroundTruth, SweepShard? Shard);
+        int? TrainSamples, int EntropySamples, double CutoffTolerance, int Seed, GroundTruthSettings? GroundTruth, SweepShard? Shard,
+        string Architecture = ArchitectureCatalog.MlpName, int? Channels = null, int? BatchSize = null, double? LearningRate = null);
 
     /// <summary>Checks the numbers with option names in the messages, before any data is loaded.</summary>
     internal static void CheckDraft(Draft d)
@@ -216,6 +232,10 @@ internal static class SweepCommand
         Seed = d.Seed,
         GroundTruth = d.GroundTruth,
         Shard = d.Shard,
+        Architecture = d.Architecture == ArchitectureCatalog.MlpName ? null : d.Architecture,
+        Channels = ArchitectureOptions.EffectiveChannels(ArchitectureCatalog.Get(d.Architecture), d.Channels),
+        BatchSize = d.BatchSize ?? ArchitectureCatalog.Get(d.Architecture).Defaults.BatchSize,
+        LearningRate = d.LearningRate ?? ArchitectureCatalog.Get(d.Architecture).Defaults.LearningRate,
     };
 
     private static async Task<SweepRunSummary> RunWithProgressAsync(SweepSettings settings, ImageDataset train, ImageDataset test, string outDir,

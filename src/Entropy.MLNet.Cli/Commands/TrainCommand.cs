@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
@@ -20,7 +21,9 @@ internal static class TrainCommand
         var maxMemory = CommonOptions.MaxMemory();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10, cifar10-gray, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<double>("--sigma-w2") { Description = "Weight variance sigma_w^2 (> 0).", Required = true };
-        var sigmaB2 = new Option<double>("--sigma-b2") { Description = "Bias variance sigma_b^2 (>= 0).", DefaultValueFactory = _ => ProbeDefaults.Mlp.SigmaB2 };
+        var architecture = ArchitectureOptions.Architecture();
+        var channels = ArchitectureOptions.Channels();
+        var sigmaB2 = new Option<double?>("--sigma-b2") { Description = $"Bias variance sigma_b^2 (>= 0). Default {ProbeDefaults.Mlp.SigmaB2} for mlp, {ConvolutionalDefaults.SigmaB2} for cnn/resnet (the authors')." };
         var depth = new Option<int>("--depth") { Description = "Depth D of the network (>= 2), as for the probe.", Required = true };
         var width = new Option<string>("--width") { Description = "Width: wide (as the input, then 400, then classes), shrinking, a number such as 128, or a list.", DefaultValueFactory = _ => "wide" };
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
@@ -44,17 +47,27 @@ internal static class TrainCommand
             "and reports whether test accuracy reaches the threshold within the budget (stopping early once it does).\n" +
             "Example: entropy train --dataset mnist --sigma-w2 1.5 --sigma-b2 0.05 --depth 10 --width 128 --format json")
         {
-            dataset, dataDir, sigmaW2, sigmaB2, depth, width, activation, steps, evaluateEvery, epochs, threshold, optimizer, learningRate, batchSize,
+            dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, steps, evaluateEvery, epochs, threshold, optimizer, learningRate, batchSize,
             trainSamples, testSamples, doubleSoftmax, threads, maxMemory, device, seed, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
             string name = parse.GetValue(dataset) ?? "mnist";
             GroundTruthDefaults defaults = GroundTruthDefaults.For(name);
+            var family = ArchitectureOptions.Resolve(parse.GetValue(architecture), parse.GetValue(channels));
+            int? familyChannels = ArchitectureOptions.EffectiveChannels(family, parse.GetValue(channels));
+            if (family is ConvolutionalArchitecture && parse.GetValue(width) is { } w && w != "wide")
+            {
+                throw new ArgumentException($"--width: applies to mlp, not '{family.Name}' (use --channels).");
+            }
+            if (family is ConvolutionalArchitecture && parse.GetValue(doubleSoftmax))
+            {
+                throw new ArgumentException($"--double-softmax: the MLP's head; {family.Name} uses the activated outputs as logits, as the authors.");
+            }
             var options = new GroundTruthOptions
             {
                 SigmaW2 = parse.GetValue(sigmaW2),
-                SigmaB2 = parse.GetValue(sigmaB2),
+                SigmaB2 = parse.GetValue(sigmaB2) ?? family.Defaults.SigmaB2,
                 Depth = parse.GetValue(depth),
                 Width = NetworkWidth.Parse(parse.GetValue(width) ?? "wide"),
                 Activation = Activation.Parse(parse.GetValue(activation) ?? "tanh"),
@@ -94,10 +107,13 @@ internal static class TrainCommand
                 TestSamples = parse.GetValue(testSamples) ?? Math.Min(GroundTruthProtocol.TestSamples, test.Count),
             };
             var progress = output.Json ? null : new EpochLines(output);
-            GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, progress, ct);
-            var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, options.Width.ToString(),
+            GroundTruthResult result = family is ConvolutionalArchitecture conv
+                ? ConvolutionalGroundTruth.Train(train, test, options, conv.Kind, familyChannels!.Value, progress, ct)
+                : GroundTruthTrainer.Train(train, test, options, progress, ct);
+            string network = family is ConvolutionalArchitecture ? $"{family.Name}, {familyChannels} channels" : options.Width.ToString();
+            var summary = new TrainSummary(train.Name, train.Source, result.SigmaW2, result.SigmaB2, result.Depth, network,
                 options.Activation.Name, options.Optimizer.ToString().ToLowerInvariant(), options.LearningRate, options.Steps is null ? options.Epochs : null, options.Steps, result.StepsRun, result.Threshold,
-                options.DoubleSoftmax ? "double-softmax" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
+                options.DoubleSoftmax ? "double-softmax" : family is ConvolutionalArchitecture ? "activated-logits" : "logits", result.Trainable, result.TestAccuracy, result.TrainAccuracy, result.TrainLoss,
                 result.BestTestAccuracy, result.EpochsRun, result.TrainSamples, result.TestSamples, result.Seed, result.Seconds, defaults.Rationale);
             output.Write(summary, w => summary.WriteText(w));
             return Task.FromResult(ExitCodes.Success);

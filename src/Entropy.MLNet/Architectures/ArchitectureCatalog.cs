@@ -1,3 +1,4 @@
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Architectures.Mlp;
 
 // The checks name the offending option (not a method parameter), so that callers and the CLI can say which one.
@@ -15,7 +16,7 @@ internal static class ArchitectureCatalog
     public static Architecture Mlp { get; } = new MlpArchitecture();
 
     /// <summary>Every family, in the order the CLI lists them.</summary>
-    public static IReadOnlyList<Architecture> All { get; } = [Mlp];
+    public static IReadOnlyList<Architecture> All { get; } = [Mlp, new ConvolutionalArchitecture(ConvolutionalKind.Plain), new ConvolutionalArchitecture(ConvolutionalKind.Residual)];
 
     /// <summary>The family called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No family has that name; the parameter name is <c>Architecture</c>.</exception>

@@ -46,6 +46,16 @@ public sealed class ReconstructionProbeEstimatorOptions
     /// <summary>Activation: tanh (default), relu, hardtanh, gelu, erf or linear.</summary>
     public string Activation { get; set; } = "tanh";
 
+    /// <summary>
+    /// Network family: <c>mlp</c> (default), <c>cnn</c> or <c>resnet</c> (the paper's CNN and ResNet; they need the
+    /// column's C×H×W shape, H and W multiples of 4, and take σ_b², batch and cutoff tolerance as set here: the authors
+    /// used σ_b² 2e-5 and batch 100 for them).
+    /// </summary>
+    public string Architecture { get; set; } = Architectures.ArchitectureCatalog.MlpName;
+
+    /// <summary>Channels per layer of <c>cnn</c>/<c>resnet</c>; null = the family's default (128, 32). Not for <c>mlp</c>.</summary>
+    public int? Channels { get; set; }
+
     /// <summary>Outputs of the network's last layer (the classes of the task it would be trained on); default 10.</summary>
     public int Classes { get; set; } = 10;
 
@@ -108,6 +118,8 @@ public sealed class ReconstructionProbeEstimatorOptions
 
     internal ProbeOptions ToProbeOptions(Activation activation, NetworkWidth width, int seed, DeviceKind device) => new()
     {
+        Architecture = Architecture,
+        Channels = Channels,
         SigmaW2 = SigmaW2,
         SigmaB2 = SigmaB2,
         Depth = Depth,

@@ -203,6 +203,8 @@ public sealed class ProbeModel : IDisposable
             LayerSizes = [.. Network.LayerSizes],
             Width = Options.Width.ToString(),
             Activation = Options.Activation.Name,
+            Architecture = Architecture == ArchitectureCatalog.MlpName ? null : Architecture,
+            Channels = Architecture == ArchitectureCatalog.MlpName ? null : Network.Layout.LayerShapes[1][0],
             Dataset = Info.Dataset,
             Source = Info.Source,
             Cutoff = cutoff,

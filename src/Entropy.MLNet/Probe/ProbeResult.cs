@@ -68,6 +68,12 @@ public sealed record ProbeResult
     /// <summary>The activation's name.</summary>
     public required string Activation { get; init; }
 
+    /// <summary>The architecture family (<c>cnn</c>, <c>resnet</c>); null for the MLP (results written before families existed).</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>Channels per hidden layer of a convolutional family; null for the MLP.</summary>
+    public int? Channels { get; init; }
+
     /// <summary>Dataset name.</summary>
     public string? Dataset { get; init; }
 

@@ -107,7 +107,7 @@ public static class SweepReport
         }
         var document = new ReportDocument
         {
-            Title = string.Create(CultureInfo.InvariantCulture, $"Reconstruction-entropy sweep: {settings.Dataset}, {settings.Activation}, {WidthLabel(settings.Width)}, depth {settings.MaxDepth}"),
+            Title = string.Create(CultureInfo.InvariantCulture, $"Reconstruction-entropy sweep: {settings.Dataset}, {settings.Activation}, {NetworkLabel(settings)}, depth {settings.MaxDepth}"),
             Summary = Summary(results, panels),
             Settings = SettingsRows(settings),
             Images = images,
@@ -125,7 +125,7 @@ public static class SweepReport
     {
         var settings = results.Settings;
         var curves = results.Curves.GroupBy(p => (p.SigmaW2, p.SigmaB2)).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Layer).ToArray());
-        MeanFieldTheory? theory = TheoryFor(settings.Activation);
+        MeanFieldTheory? theory = settings.Architecture == Architectures.Convolutional.ConvolutionalArchitecture.ResNetName ? null : TheoryFor(settings.Activation);
         var panels = new List<PhaseDiagramPanel>();
         foreach (var group in results.Records.GroupBy(r => r.SigmaB2).OrderBy(g => g.Key))
         {
@@ -158,7 +158,7 @@ public static class SweepReport
             panels.Add(new PhaseDiagramPanel
             {
                 Title = string.Create(CultureInfo.InvariantCulture,
-                    $"Phase diagram: {settings.Dataset}, {settings.Activation}, {WidthLabel(settings.Width)}, σ_b² = {sigmaB2:0.#####}"),
+                    $"Phase diagram: {settings.Dataset}, {settings.Activation}, {NetworkLabel(settings)}, σ_b² = {sigmaB2:0.#####}"),
                 SigmaB2 = sigmaB2,
                 Columns = columns,
                 CriticalSigmaW2 = theory is null ? null : Try(() => theory.CriticalSigmaW2(sigmaB2)),
@@ -167,6 +167,11 @@ public static class SweepReport
         }
         return panels;
     }
+
+    /// <summary>"cnn, 16 channels" for a convolutional family; the MLP's width label otherwise.</summary>
+    private static string NetworkLabel(SweepSettings settings) => settings.Architecture is { } family
+        ? string.Create(CultureInfo.InvariantCulture, $"{family}, {settings.Channels} channels")
+        : WidthLabel(settings.Width);
 
     /// <summary>"width 256" for a fixed width, "wide network" for a width rule.</summary>
     private static string WidthLabel(string width) => int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out int w)

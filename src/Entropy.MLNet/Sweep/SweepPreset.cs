@@ -1,4 +1,5 @@
 using System.Globalization;
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Networks;
 
 namespace Entropy.MLNet.Sweep;
@@ -17,11 +18,19 @@ namespace Entropy.MLNet.Sweep;
 /// <param name="EntropySamples">Test images per entropy sample.</param>
 /// <param name="Epochs">Decoder epochs.</param>
 /// <param name="Description">What it is for and what it costs.</param>
+/// <param name="Architecture">Network family (<c>mlp</c>, <c>cnn</c>, <c>resnet</c>).</param>
+/// <param name="Channels">Channels of a convolutional family; null for the MLP.</param>
+/// <param name="BatchSize">Decoder mini-batch; null = the family's default.</param>
+/// <param name="LearningRate">Decoder Adam learning rate; null = the family's default.</param>
 public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, string SigmaB2, int MaxDepth, string Width,
-    int? TrainSamples, int EntropySamples, int Epochs, string Description)
+    int? TrainSamples, int EntropySamples, int Epochs, string Description,
+    string Architecture = "mlp", int? Channels = null, int? BatchSize = null, double? LearningRate = null)
 {
     // The presets' σ_b² grid: the one default, written as a grid text.
     private static string DefaultSigmaB2 => ProbeDefaults.MlpSigmaB2.ToString(CultureInfo.InvariantCulture);
+
+    // The convolutional families' σ_b² (the authors' 2e-5), as a grid text.
+    private static string ConvolutionalSigmaB2 => ConvolutionalDefaults.SigmaB2.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The main job's sweep: MNIST (the embedded subset on a fresh clone), 5,000 training images, σ_w² 0.25:4.0:0.25
@@ -43,8 +52,31 @@ public sealed record SweepPreset(string Name, string Dataset, string SigmaW2, st
     public static SweepPreset Paper { get; } = new("paper", "mnist", "0.1:6.0:0.1", DefaultSigmaB2, 200, "wide", null, 100, 1,
         "The authors' MLP scan (MNIST, wide 784, depth 200, sigma_w^2 0.1..6.0); hours on 2 CPU cores, use a GPU or shards.");
 
+    /// <summary>
+    /// The CNN's quick grid on the embedded MNIST subset: c = 16, depth 20, σ_w² 0.1..1.2, 1,000 images with decoder batch
+    /// 10 and lr 0.01 (100 steps; the authors take 600 of batch 100 at lr 1e-3 on 60,000 images).
+    /// </summary>
+    public static SweepPreset CnnQuick { get; } = new("cnn-quick", "mnist", "0.1:1.2:0.1", ConvolutionalSigmaB2, 20, "wide", 1000, 50, 1,
+        "The paper's CNN, small (embedded MNIST, c = 16, depth 20, sigma_w^2 0.1..1.2, 1,000 images, batch 10, lr 0.01); a few minutes on 2 cores.",
+        "cnn", 16, 10, 0.01);
+
+    /// <summary>The ResNet's quick grid on the embedded MNIST subset (the authors use Fashion-MNIST: pass --dataset fashion-mnist with data).</summary>
+    public static SweepPreset ResNetQuick { get; } = new("resnet-quick", "mnist", "0.1,0.3,0.5,0.7,1.0,1.5,2.0", ConvolutionalSigmaB2, 6, "wide", 1000, 50, 1,
+        "The paper's ResNet, small (embedded MNIST, c = 8, 6 blocks, 7 sigma_w^2 values, 1,000 images, batch 10, lr 0.01); about a minute on 2 cores.",
+        "resnet", 8, 10, 0.01);
+
+    /// <summary>The authors' CNN scan (docs/architectures.md has its cost: about 900 TFLOP per σ_w²).</summary>
+    public static SweepPreset CnnPaper { get; } = new("cnn-paper", "mnist", "0.1:5.99:0.01", ConvolutionalSigmaB2, 400, "wide", null, 100, 1,
+        "The authors' CNN scan (MNIST, c = 128, depth 400, sigma_w^2 0.1..5.99 by 0.01, batch 100, lr 1e-3); about 1 PFLOP per value: a GPU cluster, not this machine.",
+        "cnn", ConvolutionalDefaults.CnnChannels, ConvolutionalDefaults.BatchSize, ProbeDefaults.MlpLearningRate);
+
+    /// <summary>The authors' ResNet scan (about 14 TFLOP per σ_w²).</summary>
+    public static SweepPreset ResNetPaper { get; } = new("resnet-paper", "fashion-mnist", "0.01:5.99:0.01", ConvolutionalSigmaB2, 49, "wide", null, 100, 1,
+        "The authors' ResNet scan (Fashion-MNIST, c = 32, 49 blocks, sigma_w^2 0.01..5.99 by 0.01); about 14 TFLOP per value: use a GPU or shards.",
+        "resnet", ConvolutionalDefaults.ResNetChannels, ConvolutionalDefaults.BatchSize, ProbeDefaults.MlpLearningRate);
+
     /// <summary>The presets by name.</summary>
-    public static IReadOnlyList<SweepPreset> All { get; } = [Quick, Paper];
+    public static IReadOnlyList<SweepPreset> All { get; } = [Quick, Paper, CnnQuick, ResNetQuick, CnnPaper, ResNetPaper];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No such preset.</exception>

@@ -98,7 +98,11 @@ public sealed class SweepResults
     internal static int CurveLength(SweepSettings settings)
     {
         var probe = SweepRunner.ToProbeOptions(settings, settings.Grid()[0]);
-        return probe.Depth - probe.ExcludedLastLayers;
+        // A convolutional family decodes its stem too: more layers than its depth.
+        int layers = Architectures.ArchitectureCatalog.Get(probe.Architecture) is Architectures.Convolutional.ConvolutionalArchitecture conv
+            ? conv.LayersAt(probe.Depth)
+            : probe.Depth;
+        return layers - probe.ExcludedLastLayers;
     }
 
     internal static Contents ReadContents(string directory, SweepSettings settings)

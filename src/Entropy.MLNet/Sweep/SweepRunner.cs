@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Networks;
 using Entropy.MLNet.Prediction;
@@ -142,6 +143,8 @@ public static class SweepRunner
 
     private static ProbeOptions ToProbeOptions(SweepSettings settings, SweepConfiguration config, NetworkWidth width, Activation activation, SweepRunOptions options) => new()
     {
+        Architecture = settings.Architecture ?? ArchitectureCatalog.MlpName,
+        Channels = settings.Channels,
         SigmaW2 = config.SigmaW2,
         SigmaB2 = config.SigmaB2,
         Depth = settings.MaxDepth,
@@ -164,7 +167,9 @@ public static class SweepRunner
     {
         double? chi1 = null;
         double? xiC = null;
-        if (SweepTheory.TryEvaluate(settings.Activation, config.SigmaW2, config.SigmaB2, out double c, out double x))
+        // Mean-field lines hold for the MLP and (with fan_in = C·k²) the CNN; the ResNet gets none.
+        if (settings.Architecture != Architectures.Convolutional.ConvolutionalArchitecture.ResNetName
+            && SweepTheory.TryEvaluate(settings.Activation, config.SigmaW2, config.SigmaB2, out double c, out double x))
         {
             chi1 = c;
             xiC = x;

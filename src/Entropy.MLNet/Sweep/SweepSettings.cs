@@ -58,6 +58,17 @@ public sealed record SweepSettings
     /// <summary>Activation name, e.g. <c>tanh</c>.</summary>
     public string Activation { get; init; } = "tanh";
 
+    /// <summary>
+    /// The architecture family (<c>cnn</c>, <c>resnet</c>); null for the MLP, and not written then, so that an MLP
+    /// sweep's settings.json is as before families existed. A resume or merge refuses a different family.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Architecture { get; init; }
+
+    /// <summary>Channels per layer of a convolutional family; null (not written) for the MLP.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Channels { get; init; }
+
     /// <summary>Decoder epochs of each probe.</summary>
     public int Epochs { get; init; } = ProbeDefaults.MlpEpochs;
 
@@ -157,6 +168,14 @@ public sealed record SweepSettings
             throw new ArgumentOutOfRangeException(nameof(LearningRate), "The learning rate must be finite and above 0 and the cutoff tolerance finite and at least 0.");
         }
         Shard?.Validate();
+        if (Architecture is not null)
+        {
+            _ = Architectures.ArchitectureCatalog.Get(Architecture);
+            if (GroundTruth is not null && Architecture != Architectures.ArchitectureCatalog.MlpName)
+            {
+                throw new ArgumentException($"Ground truth in a sweep trains MLPs only; train a {Architecture} with 'entropy train --architecture {Architecture}'.", nameof(GroundTruth));
+            }
+        }
         if (GroundTruth is { } gt)
         {
             if (gt.Epochs < 1 || gt.BatchSize < 1 || gt.TrainSamples is < 1 || gt.StaircaseStep < 1)

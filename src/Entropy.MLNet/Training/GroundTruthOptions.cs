@@ -131,6 +131,19 @@ public sealed record GroundTruthOptions
             throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
         }
         int[] sizes = NetworkOptionsValidation.ValidateNetwork(SigmaW2, SigmaB2, Depth, Width, Activation, train);
+        ValidateTraining(train, test);
+        CheckMemory(sizes, Math.Min(TrainSamples ?? train.Count, train.Count), TestSamples ?? test.Count);
+    }
+
+    /// <summary>The checks of <see cref="Validate"/> that do not depend on the network (the convolutional families check theirs).</summary>
+    internal void ValidateTraining(ImageDataset train, ImageDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (train.Count < 1 || test.Count < 1)
+        {
+            throw new ArgumentException($"Training set '{train.Name}' ({train.Count} images) and test set ({test.Count} images) must not be empty.", nameof(train));
+        }
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
         if (Steps is { } steps && steps < 1)
         {
@@ -164,7 +177,6 @@ public sealed record GroundTruthOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), t, $"Threads must be at least 1; got {t}.");
         }
-        CheckMemory(sizes, Math.Min(TrainSamples ?? train.Count, train.Count), TestSamples ?? test.Count);
     }
 
     /// <summary>

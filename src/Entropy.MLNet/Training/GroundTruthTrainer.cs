@@ -40,14 +40,25 @@ public static class GroundTruthTrainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(train, test);
         ct.ThrowIfCancellationRequested();
-        var watch = Stopwatch.StartNew();
         Device device = TorchRuntime.ResolveDevice(options.Device);
+        using var network = DeepNetwork.Create(options.ToNetworkSpec(train.FeatureSize, train.ClassNames.Count), device);
+        return TrainNetwork(network, train, test, options, device, progress, ct);
+    }
+
+    /// <summary>
+    /// The training loop of <see cref="Train"/> for any classifier whose forward takes flattened images [B, C·H·W] and
+    /// returns logits (the convolutional families use it); <paramref name="options"/> must already be validated and
+    /// <paramref name="network"/> built on <paramref name="device"/> from its seed.
+    /// </summary>
+    internal static GroundTruthResult TrainNetwork(nn.Module<Tensor, Tensor> network, ImageDataset train, ImageDataset test,
+        GroundTruthOptions options, Device device, IProgress<GroundTruthProgress>? progress, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
         TorchThreads.Apply(options.Threads);
         int d = train.FeatureSize;
         int[] subset = SubsetIndices(train.Count, options.TrainSamples, options.Seed);
         int testCount = options.TestSamples ?? test.Count;
 
-        using var network = DeepNetwork.Create(options.ToNetworkSpec(d, train.ClassNames.Count), device);
         using var trainX = Features(train, subset, device);
         using var trainY = Labels(train, subset, device);
         using var testX = Features(test, [.. Enumerable.Range(0, testCount)], device);
@@ -193,7 +204,7 @@ public static class GroundTruthTrainer
     }
 
     /// <summary>Exact accuracy of <paramref name="network"/> on (x, y), in batches, without gradients.</summary>
-    internal static double Accuracy(DeepNetwork network, Tensor x, Tensor y)
+    internal static double Accuracy(nn.Module<Tensor, Tensor> network, Tensor x, Tensor y)
     {
         using var noGrad = no_grad();
         long count = x.shape[0];
