@@ -320,10 +320,11 @@ internal sealed record SweepOutput(string Directory, string Dataset, int Depth, 
         var rows = summary.Records.Select(r => new Row(r.SigmaW2, r.SigmaB2, r.Cutoff, r.Chi1, r.XiC, r.SixXiC,
             r.Phase is { } v ? TrainabilityScore.Name(v) : null, r.Score(scoreDepth), r.PredictedTrainable(scoreDepth), r.GtMaxTrainableDepth, r.GtTestAccuracy, r.DivergenceLayer,
             r.PredictedDepth is { } p && !double.IsNaN(p) ? p : null)).ToList();
-        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs);
+        TrainabilityCalibration? calibration = SweepPredictions.CalibrationFor(settings);
         AgreementReport? agreement = summary.Records.Any(r => r.GtMaxTrainableDepth is not null) ? Sweep.Agreement.Compute(summary.Records) : null;
         return new SweepOutput(summary.Directory, settings.Dataset, settings.MaxDepth, scoreDepth, summary.Ran, summary.Resumed, summary.Recovered,
-            summary.Seconds, rows, agreement, report, new PredictionInfo(CalibratedPrediction.ProductName, calibration.Name, calibration.Provenance));
+            summary.Seconds, rows, agreement, report,
+            calibration is null ? null : new PredictionInfo(CalibratedPrediction.ProductName, calibration.Name, calibration.Provenance));
     }
 
     public static string FormatDepth(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("F1", CultureInfo.InvariantCulture);

@@ -270,7 +270,7 @@ public static class SweepReport
 
     private static ReportTable ResultsTable(SweepResults results, int depth)
     {
-        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(results.Settings.TrainSamples, results.Settings.Epochs);
+        TrainabilityCalibration? calibration = SweepPredictions.CalibrationFor(results.Settings);
         bool truth = results.Records.Any(r => r.GtMaxTrainableDepth is not null);
         var headers = new List<string> { "σ_b²", "σ_w²", "cutoff", "predicted depth", "χ_1", "ξ_c", "6ξ_c", "verdict", string.Create(CultureInfo.InvariantCulture, $"score (L = {depth})") };
         if (truth)
@@ -295,10 +295,12 @@ public static class SweepReport
             }
             rows.Add(row);
         }
-        return new ReportTable("Results", headers, rows, string.Create(CultureInfo.InvariantCulture,
-            $"cutoff: the authors' saturation index of the relative-entropy curve. predicted depth: the calibrated prediction of the maximum trainable depth ({CalibratedPrediction.ProductName}, calibration "
-            + $"{calibration.Name}, fitted on {calibration.Provenance.Truth}; probe budget: {calibration.Provenance.Probe}; docs/prediction.md). "
-            + $"verdict: the mean-field phase from χ_1 (near-critical when |χ_1 − 1| < {TrainabilityScore.CriticalBand}), a label, not a prediction. "
+        string predicted = calibration is null
+            ? $"predicted depth: none; no calibration was fitted for the {results.Settings.Architecture} family, so the score reads the cutoff. "
+            : $"predicted depth: the calibrated prediction of the maximum trainable depth ({CalibratedPrediction.ProductName}, calibration "
+                + $"{calibration.Name}, fitted on {calibration.Provenance.Truth}; probe budget: {calibration.Provenance.Probe}; docs/prediction.md). ";
+        return new ReportTable("Results", headers, rows, "cutoff: the authors' saturation index of the relative-entropy curve. " + predicted + string.Create(CultureInfo.InvariantCulture,
+            $"verdict: the mean-field phase from χ_1 (near-critical when |χ_1 − 1| < {TrainabilityScore.CriticalBand}), a label, not a prediction. "
             + $"score: how confidently a network of depth L = {depth} lies within the predicted depth D (the cutoff where the calibration has no answer), 1 / (1 + exp(−(D + ½ − L) / w)), w = max(1, 0.1·D); above ½ means predicted trainable."));
     }
 

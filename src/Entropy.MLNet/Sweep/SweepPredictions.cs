@@ -6,8 +6,21 @@ namespace Entropy.MLNet.Sweep;
 internal static class SweepPredictions
 {
     /// <summary>The row with its calibrated prediction; the row as it is when it has no curve.</summary>
-    public static SweepRecord With(SweepRecord record, IEnumerable<SweepCurvePoint> curve, TrainabilityCalibration calibration)
+    /// <summary>
+    /// The calibration the product applies to this sweep's curves, or null for a network family no calibration was
+    /// fitted for (the CNN and the ResNet): their predicted depth stays the authors' cutoff.
+    /// </summary>
+    public static TrainabilityCalibration? CalibrationFor(SweepSettings settings)
+        => settings.Architecture is null || settings.Architecture == Architectures.ArchitectureCatalog.MlpName
+            ? TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)
+            : null;
+
+    public static SweepRecord With(SweepRecord record, IEnumerable<SweepCurvePoint> curve, TrainabilityCalibration? calibration)
     {
+        if (calibration is null)
+        {
+            return record;
+        }
         var points = curve.OrderBy(p => p.Layer).ToList();
         if (points.Count == 0)
         {
@@ -18,7 +31,7 @@ internal static class SweepPredictions
     }
 
     /// <summary>Every row with its prediction, curves matched by configuration.</summary>
-    public static IReadOnlyList<SweepRecord> With(IEnumerable<SweepRecord> records, IEnumerable<SweepCurvePoint> curves, TrainabilityCalibration calibration)
+    public static IReadOnlyList<SweepRecord> With(IEnumerable<SweepRecord> records, IEnumerable<SweepCurvePoint> curves, TrainabilityCalibration? calibration)
     {
         var byConfiguration = curves.ToLookup(p => (p.SigmaW2, p.SigmaB2));
         return [.. records.Select(r => With(r, byConfiguration[(r.SigmaW2, r.SigmaB2)], calibration))];

@@ -71,7 +71,7 @@ public sealed class SweepResults
         }
         SweepCurvePoint[] curves = [.. contents.Curves.Where(c => c.Keep).Select(c => c.Value).OrderBy(p => p.SigmaB2).ThenBy(p => p.SigmaW2).ThenBy(p => p.Layer)];
         return new SweepResults(directory, settings,
-            SweepPredictions.With(contents.Records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, Prediction.TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)),
+            SweepPredictions.With(contents.Records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, SweepPredictions.CalibrationFor(settings)),
             curves,
             [.. contents.GroundTruth.Where(c => c.Keep).Select(c => c.Value).OrderBy(p => p.SigmaB2).ThenBy(p => p.SigmaW2).ThenBy(p => p.Depth)],
             [.. contents.Timings.OrderBy(t => t.SigmaB2).ThenBy(t => t.SigmaW2)]);

@@ -129,7 +129,7 @@ public static class SweepRunner
         }
         // The score lines: every row gets the calibrated prediction from its curve (resumed rows from curves.csv).
         IEnumerable<SweepCurvePoint> curves = contents.Curves.Where(c => c.Keep).Select(c => c.Value).Concat(newCurves);
-        return new SweepRunSummary(outputDirectory, SweepPredictions.With(records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)),
+        return new SweepRunSummary(outputDirectory, SweepPredictions.With(records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, SweepPredictions.CalibrationFor(settings)),
             ran, resumed, recovered, watch.Elapsed.TotalSeconds);
     }
 

@@ -1,4 +1,5 @@
 using Entropy.MLNet.Data;
+using Entropy.MLNet.Prediction;
 using Entropy.MLNet.Probe;
 using Entropy.MLNet.Sweep;
 using Entropy.MLNet.Tests.Sweep;
@@ -66,11 +67,19 @@ public sealed class ConvolutionalSweepTests
         ImageDataset test = DatasetCatalog.Load("mnist", "test").Take(50);
         var options = new SweepRunOptions { Device = Entropy.MLNet.Runtime.DeviceKind.Cpu, Threads = 1 };
 
-        SweepRunner.Run(Tiny("cnn", 4), train, test, dir.Path, options);
+        SweepRunSummary summary = SweepRunner.Run(Tiny("cnn", 4), train, test, dir.Path, options);
         SweepResults results = SweepResults.Load(dir.Path);
 
         Assert.HasCount(2, results.Records);
         Assert.AreEqual("cnn", results.Settings.Architecture);
+        // The calibration was fitted on MLP curves: a CNN's predicted depth stays unset and its score reads the cutoff.
+        Assert.IsNull(SweepPredictions.CalibrationFor(results.Settings));
+        Assert.IsNotNull(SweepPredictions.CalibrationFor(Tiny("cnn", 4) with { Architecture = null, Channels = null }));
+        foreach (SweepRecord r in summary.Records.Concat(results.Records))
+        {
+            Assert.IsNull(r.PredictedDepth, $"σ_w² {r.SigmaW2}");
+            Assert.AreEqual(TrainabilityScore.Score(r.Cutoff, 3), r.Score(3), 1e-12);
+        }
         var refused = Assert.Throws<ArgumentException>(() => SweepRunner.Run(Tiny("resnet", 4), train, test, dir.Path, options));
         StringAssert.Contains(refused.Message, "architecture");
     }
