@@ -30,4 +30,17 @@ internal sealed record NetworkDescription
 
     /// <summary>The activation after every layer.</summary>
     public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>The MLP specification of this network for a dataset's input size and classes, with the network seed.</summary>
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes, int seed) => new()
+    {
+        InputSize = inputSize,
+        Classes = classes,
+        Depth = Depth,
+        Width = Width,
+        Activation = Activation,
+        SigmaW2 = SigmaW2,
+        SigmaB2 = SigmaB2,
+        Seed = seed,
+    };
 }

@@ -18,17 +18,26 @@ internal abstract class ProbeNetwork : IDisposable
 {
     private bool _disposed;
 
+    /// <summary>Keeps what every family's network shares: its family, description, layout and device.</summary>
+    protected ProbeNetwork(Architecture architecture, NetworkDescription description, NetworkLayout layout, Device device)
+    {
+        Architecture = architecture;
+        Description = description;
+        Layout = layout;
+        Device = device;
+    }
+
     /// <summary>The family that built this network (and saves and loads it).</summary>
-    public abstract Architecture Architecture { get; }
+    public Architecture Architecture { get; }
 
     /// <summary>What the network was built from.</summary>
-    public abstract NetworkDescription Description { get; }
+    public NetworkDescription Description { get; }
 
     /// <summary>The shapes of the input, the layers and the decoders.</summary>
-    public abstract NetworkLayout Layout { get; }
+    public NetworkLayout Layout { get; }
 
     /// <summary>Device of the parameters.</summary>
-    public abstract Device Device { get; }
+    public Device Device { get; }
 
     /// <summary>Number of layers L (one decoder each).</summary>
     public int Depth => Layout.Depth;

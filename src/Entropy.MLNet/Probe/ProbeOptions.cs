@@ -95,21 +95,7 @@ public sealed record ProbeOptions
         ArchitectureCatalog.Get(Architecture).Layout(ToNetworkDescription(), new ImageShape(train.Channels, train.Height, train.Width), train.ClassNames.Count, train.Name);
 
     /// <summary>The network specification these options describe for a dataset's input size and classes (an MLP).</summary>
-    public NetworkSpec ToNetworkSpec(int inputSize, int classes)
-    {
-        NetworkDescription network = ToNetworkDescription();
-        return new()
-        {
-            InputSize = inputSize,
-            Classes = classes,
-            Depth = network.Depth,
-            Width = network.Width,
-            Activation = network.Activation,
-            SigmaW2 = network.SigmaW2,
-            SigmaB2 = network.SigmaB2,
-            Seed = Seed,
-        };
-    }
+    public NetworkSpec ToNetworkSpec(int inputSize, int classes) => ToNetworkDescription().ToNetworkSpec(inputSize, classes, Seed);
 
     /// <summary>
     /// Checks every option against the training set before any work; throws <see cref="ArgumentOutOfRangeException"/> or

@@ -96,21 +96,7 @@ public sealed record GroundTruthOptions
 
     /// <summary>The network specification for a dataset's input size and classes (the probe's rules, plus the head).</summary>
     public NetworkSpec ToNetworkSpec(int inputSize, int classes)
-    {
-        NetworkDescription network = ToNetworkDescription();
-        return new()
-        {
-            InputSize = inputSize,
-            Classes = classes,
-            Depth = network.Depth,
-            Width = network.Width,
-            Activation = network.Activation,
-            SigmaW2 = network.SigmaW2,
-            SigmaB2 = network.SigmaB2,
-            Seed = Seed,
-            Head = DoubleSoftmax ? ClassifierHead.DoubleSoftmax : ClassifierHead.Logits,
-        };
-    }
+        => ToNetworkDescription().ToNetworkSpec(inputSize, classes, Seed) with { Head = DoubleSoftmax ? ClassifierHead.DoubleSoftmax : ClassifierHead.Logits };
 
     /// <summary>Parses <c>sgd</c> or <c>adam</c> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Neither.</exception>

@@ -8,26 +8,11 @@ internal sealed class ConvolutionalProbeNetwork : ProbeNetwork
 {
     internal ConvolutionalProbeNetwork(ConvolutionalArchitecture architecture, NetworkDescription description, NetworkLayout layout,
         ConvolutionalNetwork network, ConvolutionalCascade cascade, Device device)
+        : base(architecture, description, layout, device)
     {
-        Architecture = architecture;
-        Description = description;
-        Layout = layout;
         Network = network;
         Cascade = cascade;
-        Device = device;
     }
-
-    /// <inheritdoc/>
-    public override Architecture Architecture { get; }
-
-    /// <inheritdoc/>
-    public override NetworkDescription Description { get; }
-
-    /// <inheritdoc/>
-    public override NetworkLayout Layout { get; }
-
-    /// <inheritdoc/>
-    public override Device Device { get; }
 
     /// <summary>The frozen network.</summary>
     public ConvolutionalNetwork Network { get; }

@@ -9,26 +9,11 @@ namespace Entropy.MLNet.Architectures.Mlp;
 internal sealed class MlpProbeNetwork : ProbeNetwork
 {
     internal MlpProbeNetwork(MlpArchitecture architecture, NetworkDescription description, NetworkLayout layout, DeepNetwork network, Cascade cascade, Device device)
+        : base(architecture, description, layout, device)
     {
-        Architecture = architecture;
-        Description = description;
-        Layout = layout;
         Network = network;
         Cascade = cascade;
-        Device = device;
     }
-
-    /// <inheritdoc/>
-    public override Architecture Architecture { get; }
-
-    /// <inheritdoc/>
-    public override NetworkDescription Description { get; }
-
-    /// <inheritdoc/>
-    public override NetworkLayout Layout { get; }
-
-    /// <inheritdoc/>
-    public override Device Device { get; }
 
     /// <summary>The frozen deep network.</summary>
     public DeepNetwork Network { get; }
