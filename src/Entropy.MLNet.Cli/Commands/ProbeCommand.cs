@@ -32,6 +32,7 @@ internal static class ProbeCommand
         [nameof(ProbeOptions.ExcludedLastLayers)] = "--depth",
         [nameof(ProbeOptions.Architecture)] = "--architecture",
         [nameof(ProbeOptions.Channels)] = "--channels",
+        [nameof(ProbeOptions.Mode)] = "--adaptive",
     };
 
     public static Command Create()
@@ -57,13 +58,15 @@ internal static class ProbeCommand
         var images = new Option<int>("--images") { Description = "Test images shown in reconstructions.png.", DefaultValueFactory = _ => 8 };
         var gridLayers = new Option<string?>("--grid-layers") { Description = "Layers shown in reconstructions.png, e.g. 1,2,5,10 (default: all)." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
+        var adaptive = new Option<bool>("--adaptive") { Description = "Adaptive mode (mlp only): decoders train until their losses converge and the cascade grows only until the curve has saturated (docs/performance.md). Default: the authors' faithful method." };
+        var snapshots = new Option<string?>("--snapshots") { Description = "Study aid (faithful mode, needs --out): also measure the curve after these training-image counts, e.g. 4096,8192,16384, and write snapshots.csv and losses.csv (docs/performance.md)." };
         var outDir = new Option<string?>("--out") { Description = "Directory for reconstructions.png, ideal-inputs.png, curves.csv and result.json." };
         var command = new Command("probe",
             "Trains a decoder cascade on a random deep network and prints the per-layer reconstruction entropy and its cutoff, the predicted maximum trainable depth.\n" +
             "Example: entropy probe --dataset mnist --sigma-w2 1.76 --depth 30 --out probe-1.76")
         {
             dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, epochs, batchSize, learningRate,
-            entropySamples, images, gridLayers, seed, threads, maxMemory, device, outDir, format,
+            entropySamples, images, gridLayers, seed, threads, maxMemory, device, adaptive, snapshots, outDir, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -88,6 +91,7 @@ internal static class ProbeCommand
                 Threads = parse.GetValue(threads),
                 MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device)!),
+                Mode = parse.GetValue(adaptive) ? ProbeMode.Adaptive : ProbeMode.Faithful,
             };
             options = options with { ReconstructionImages = Math.Min(Math.Max(0, parse.GetValue(images)), Math.Max(0, options.EntropySamples)) };
             int[]? layers = ParseLayers(parse.GetValue(gridLayers));
@@ -112,11 +116,16 @@ internal static class ProbeCommand
             {
                 output.Status($"Using the MNIST subset embedded in the library ({train.Count} training, {test.Count} test images); pass --data-dir for the full set.");
             }
-            ProbeResult result = RunWithProgress(train, test, options, output, ct);
+            ProbeTrace? trace = ProbeSnapshots.Parse(parse.GetValue(snapshots), options, dir);
+            ProbeResult result = trace is null ? RunWithProgress(train, test, options, output, ct) : ReconstructionProbe.RunTraced(train, test, options, trace, new StatusLines(output), ct);
             var files = new List<string>();
             if (dir is not null)
             {
                 files.AddRange(WriteOutputs(dir, result, layers));
+                if (trace is not null)
+                {
+                    files.AddRange(ProbeSnapshots.Write(dir, trace));
+                }
             }
             var report = ProbeReport.From(result, files);
             output.Write(report, w => WriteText(w, result, files));
@@ -269,14 +278,25 @@ internal static class ProbeCommand
             : string.Create(ci, $"{r.Layers} linear layers, width {r.Width}, {r.Activation}");
         w.WriteLine(string.Create(ci, $"Reconstruction-entropy probe: {r.Dataset} ({r.Source}), σ_w² = {r.SigmaW2}, σ_b² = {r.SigmaB2}, depth {r.Depth} ({network})"));
         w.WriteLine(string.Create(ci, $"{r.TrainSamples} training images, {r.Epochs} epoch(s), batch {r.BatchSize}, {r.EntropySamples} test images, seed {r.Seed}, {r.Threads} thread(s) on {r.Device}: trained in {r.TrainSeconds:F1} s, evaluated in {r.EvaluateSeconds:F1} s"));
+        if (r.Mode is { } mode)
+        {
+            string depthNote = r.MeasuredLayers is { } m ? string.Create(ci, $"decoders 1..{m} (the curve saturated; deeper layers not measured)") : "every decoder";
+            string imagesNote = r.TrainImagesUsed is { } n ? string.Create(ci, $"{n} images per decoder before their losses converged") : "every image";
+            w.WriteLine(string.Create(ci, $"mode: {mode}: {depthNote}, {imagesNote} (--adaptive off: the authors' full epoch)"));
+        }
         w.WriteLine();
         w.WriteLine(" index  layer   median KL    mean KL   normalised   diff. entropy   decoder test MSE");
-        for (int i = 0; i < r.MedianRelativeEntropy.Length; i++)
+        int shown = Math.Min(r.MedianRelativeEntropy.Length, r.MeasuredLayers ?? int.MaxValue);
+        for (int i = 0; i < shown; i++)
         {
             string mark = i + 1 == r.DivergenceLayer ? "  ← diverges" : i == r.Cutoff ? "  ← cutoff" : string.Empty;
             w.WriteLine(string.Create(ci, $"{i,6} {i + 1,6} {r.MedianRelativeEntropy[i],11:F5} {r.MeanRelativeEntropy[i],10:F5} {r.NormalizedMedian[i],12:F5} {r.DifferentialEntropy[i],15:F3} {r.DecoderTestMse[i],18:0.000E+00}{mark}"));
         }
-        for (int i = r.MedianRelativeEntropy.Length; i < r.Layers; i++)
+        if (r.MeasuredLayers is { } measured)
+        {
+            w.WriteLine(string.Create(ci, $"{"-",6} {measured + 1,6}–{r.Layers} not measured: the adaptive cascade stopped once the curve had saturated"));
+        }
+        for (int i = r.MedianRelativeEntropy.Length; i < r.Layers && r.MeasuredLayers is null; i++)
         {
             w.WriteLine(string.Create(ci, $"{"-",6} {i + 1,6} {"(excluded from the curve, as the authors)",-59} {r.DecoderTestMse[i],18:0.000E+00}"));
         }
@@ -392,6 +412,12 @@ internal static class ProbeCommand
 
         public int TrainSamples { get; init; }
 
+        public string Mode { get; init; } = "faithful";
+
+        public int? TrainImagesUsed { get; init; }
+
+        public int? MeasuredLayers { get; init; }
+
         public int Epochs { get; init; }
 
         public int BatchSize { get; init; }
@@ -429,6 +455,9 @@ internal static class ProbeCommand
             Threads = r.Threads,
             Device = r.Device,
             TrainSamples = r.TrainSamples,
+            Mode = r.Mode ?? "faithful",
+            TrainImagesUsed = r.TrainImagesUsed,
+            MeasuredLayers = r.MeasuredLayers,
             Epochs = r.Epochs,
             BatchSize = r.BatchSize,
             EntropySamples = r.EntropySamples,

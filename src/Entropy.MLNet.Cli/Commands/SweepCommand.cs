@@ -55,6 +55,7 @@ internal static class SweepCommand
         var output = new Option<string>("--out") { Description = "Results directory (created; an existing one with the same settings is resumed, with different settings refused).", Required = true };
         var scoreDepth = new Option<int?>("--score-depth") { Description = "Depth L whose trainability score the summary shows; default D/2." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
+        var faithful = new Option<bool>("--faithful") { Description = "The authors' full decoder training (every decoder, every image) instead of the adaptive default for mlp, which stops where the answer no longer changes (docs/performance.md). cnn and resnet are always faithful." };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html at the end." };
 
         var command = new Command("sweep",
@@ -65,7 +66,7 @@ internal static class SweepCommand
         {
             preset, dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, entropySamples, epochs, cutoffTolerance,
             groundTruth, gtEpochs, gtThreshold, gtOptimizer, gtLearningRate, gtTrainSamples, gtSearch, gtStep, gtDoubleSoftmax,
-            shard, output, scoreDepth, threads, noReport, device, seed, format,
+            shard, output, scoreDepth, threads, faithful, noReport, device, seed, format,
         };
         CliAction.Set(command, format, async (parse, cli, ct) =>
         {
@@ -120,7 +121,8 @@ internal static class SweepCommand
                 family.Name,
                 familyChannels,
                 p?.Architecture == family.Name ? p.BatchSize : null,
-                p?.Architecture == family.Name ? p.LearningRate : null);
+                p?.Architecture == family.Name ? p.LearningRate : null,
+                DefaultMode(family.Name, parse.GetValue(faithful)));
             CheckDraft(draft);
             // Every option is checked before the sweep runs: a typo must not surface only after hours of probes.
             if (parse.GetValue(scoreDepth) is int sd && sd < 1)
@@ -162,7 +164,12 @@ internal static class SweepCommand
     /// <summary>The sweep as the options describe it, before the data is loaded.</summary>
     internal sealed record Draft(string Dataset, double[] SigmaW2, double[] SigmaB2, int MaxDepth, string Width, string Activation, int Epochs,
         int? TrainSamples, int EntropySamples, double CutoffTolerance, int Seed, GroundTruthSettings? GroundTruth, SweepShard? Shard,
-        string Architecture = ArchitectureCatalog.MlpName, int? Channels = null, int? BatchSize = null, double? LearningRate = null);
+        string Architecture = ArchitectureCatalog.MlpName, int? Channels = null, int? BatchSize = null, double? LearningRate = null,
+        string Mode = SweepSettings.FaithfulMode);
+
+    /// <summary>The mode of a sweep: adaptive for the MLP unless --faithful; the convolutional families are measured faithfully only.</summary>
+    internal static string DefaultMode(string family, bool faithful) =>
+        faithful || family != ArchitectureCatalog.MlpName ? SweepSettings.FaithfulMode : SweepSettings.AdaptiveMode;
 
     /// <summary>Checks the numbers with option names in the messages, before any data is loaded.</summary>
     internal static void CheckDraft(Draft d)
@@ -236,6 +243,7 @@ internal static class SweepCommand
         Channels = ArchitectureOptions.EffectiveChannels(ArchitectureCatalog.Get(d.Architecture), d.Channels),
         BatchSize = d.BatchSize ?? ArchitectureCatalog.Get(d.Architecture).Defaults.BatchSize,
         LearningRate = d.LearningRate ?? ArchitectureCatalog.Get(d.Architecture).Defaults.LearningRate,
+        Mode = d.Mode,
     };
 
     private static async Task<SweepRunSummary> RunWithProgressAsync(SweepSettings settings, ImageDataset train, ImageDataset test, string outDir,

@@ -25,6 +25,8 @@ internal abstract class DecoderTrainer : IDisposable
     internal const long ChunkBytes = 128L << 20;
 
     private int _lastLayer;
+    private int _firstLayer = 1;
+    private int _chunkRows = ChunkRows;
 
     /// <summary>Creates the base for a network of <paramref name="layout"/> on <paramref name="device"/>.</summary>
     protected DecoderTrainer(NetworkLayout layout, Device device)
@@ -58,6 +60,48 @@ internal abstract class DecoderTrainer : IDisposable
     }
 
     /// <summary>
+    /// The shallowest decoder trained (default 1). Decoders below it are left as they are while the frozen network still
+    /// computes their layers: how a deeper stretch of decoders is added to a cascade whose shallow ones are done.
+    /// </summary>
+    public int FirstLayer
+    {
+        get => _firstLayer;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Layout.Depth);
+            _firstLayer = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="ChunkLosses"/> must be measured where it is not free (a GPU's tensor path: one more reduction
+    /// and a device sync per decoder step); the CPU's fused path measures it anyway.
+    /// </summary>
+    public bool MeasureLosses { get; set; }
+
+    /// <summary>
+    /// The mean layer-local loss of every decoder over the mini-batches of the last <see cref="TrainBatches"/> call, index
+    /// ℓ − 1; NaN for a decoder not trained in it or not measured. Null before the first call, and for a family that does
+    /// not measure its losses.
+    /// </summary>
+    public IReadOnlyList<double>? ChunkLosses { get; protected set; }
+
+    /// <summary>
+    /// Rows per chunk the trainer aims for (default <see cref="ChunkRows"/>): an adaptive budget takes smaller chunks
+    /// to decide sooner, at some cost in cache reuse.
+    /// </summary>
+    public int ChunkRowTarget
+    {
+        get => _chunkRows;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _chunkRows = value;
+        }
+    }
+
+    /// <summary>
     /// Consecutive mini-batches, stacked: <paramref name="rows"/> [Σ sizes, n0] holds mini-batch k in rows
     /// Σ_{i&lt;k} sizes[i] onward. Every decoder up to <see cref="LastLayer"/> takes one step per mini-batch, in order.
     /// </summary>
@@ -81,7 +125,7 @@ internal abstract class DecoderTrainer : IDisposable
     {
         long bytesPerRow = 4L * Layout.LayerSizes.Take(LastLayer + 1).Sum(n => (long)n);
         long byMemory = ChunkBytes / Math.Max(1, bytesPerRow * batchSize);
-        return (int)Math.Clamp(Math.Min(ChunkRows / batchSize, byMemory), 1, int.MaxValue);
+        return (int)Math.Clamp(Math.Min(ChunkRowTarget / batchSize, byMemory), 1, int.MaxValue);
     }
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="indices"/> of <paramref name="data"/>, reshuffled each epoch with <paramref name="generator"/>.</summary>
@@ -122,7 +166,7 @@ internal abstract class DecoderTrainer : IDisposable
         var watch = Stopwatch.StartNew();
         long seen = 0;
         int done = 0;
-        if (afterChunk is not null && !afterChunk(new TrainingChunk(0, total, 0, 1)))
+        if (afterChunk is not null && !afterChunk(new TrainingChunk(0, total, 0, 1, 0, null)))
         {
             return;
         }
@@ -158,7 +202,7 @@ internal abstract class DecoderTrainer : IDisposable
                 start += rows;
                 seen += rows;
                 done += sizes.Count;
-                if (afterChunk is not null && !afterChunk(new TrainingChunk(done, total, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), epoch)))
+                if (afterChunk is not null && !afterChunk(new TrainingChunk(done, total, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), epoch, seen, ChunkLosses)))
                 {
                     return;
                 }

@@ -5,4 +5,6 @@ namespace Entropy.MLNet.Architectures;
 /// <param name="BatchesTotal">Mini-batches of the whole training.</param>
 /// <param name="ImagesPerSecond">Throughput so far.</param>
 /// <param name="Epoch">The current epoch (1-based).</param>
-internal readonly record struct TrainingChunk(int BatchesDone, int BatchesTotal, double ImagesPerSecond, int Epoch);
+/// <param name="ImagesSeen">Images trained on so far, over all epochs.</param>
+/// <param name="DecoderLosses">The chunk's mean layer-local loss per decoder (<see cref="DecoderTrainer.ChunkLosses"/>); null before the first chunk or when not measured.</param>
+internal readonly record struct TrainingChunk(int BatchesDone, int BatchesTotal, double ImagesPerSecond, int Epoch, long ImagesSeen, IReadOnlyList<double>? DecoderLosses);

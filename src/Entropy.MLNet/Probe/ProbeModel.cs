@@ -33,10 +33,13 @@ public sealed class ProbeModel : IDisposable
     internal const ulong ShuffleStream = 0xBF58476D1CE4E5B9UL;
     internal const ulong EntropySampleStream = 0x94D049BB133111EBUL;
 
+    private readonly bool _ownsNetwork;
     private bool _disposed;
 
-    internal ProbeModel(ProbeNetwork network, ProbeOptions options, ModelInfo info)
+    /// <summary>Wraps a trained network; <paramref name="ownsNetwork"/> false for a view that must not free it (an adaptive probe's stages).</summary>
+    internal ProbeModel(ProbeNetwork network, ProbeOptions options, ModelInfo info, bool ownsNetwork = true)
     {
+        _ownsNetwork = ownsNetwork;
         Network = network;
         Options = options;
         Info = info;
@@ -111,8 +114,13 @@ public sealed class ProbeModel : IDisposable
         int[] sample = EntropySample(test.Count);
         int s = sample.Length;
         int d = InputSize;
-        int depth = Network.Depth;
-        int curve = CurveLength;
+        int layers = Network.Depth;
+        // An adaptive probe whose cascade stopped short measures the layers up to its deepest trained decoder; the rest
+        // of its curve is NaN, as after a divergence.
+        bool truncated = Info.MeasuredLayers is { } m && m < layers;
+        int depth = truncated ? Info.MeasuredLayers!.Value : layers;
+        int fullCurve = CurveLength;
+        int curve = truncated ? depth : fullCurve;
         var pixels = new float[s * d];
         var labels = new int[s];
         for (int i = 0; i < s; i++)
@@ -193,13 +201,29 @@ public sealed class ProbeModel : IDisposable
         }
         int cutoff = Cutoff.FromSamples(perSample, divergence, Options.CutoffTolerance);
         int? differentialCutoff = finite >= (2 * Cutoff.DifferentialTrim) + 2 ? Cutoff.Differential(differential.AsSpan(0, finite)) : null;
-        float[][] ideal = IdealInputs();
+        // The ideal inputs decode through every decoder: none for a cascade that stopped short.
+        float[][] ideal = truncated ? [] : IdealInputs();
+        if (truncated)
+        {
+            median = PadNaN(median, fullCurve);
+            normalised = PadNaN(normalised, fullCurve);
+            mean = PadNaN(mean, fullCurve);
+            differential = PadNaN(differential, fullCurve);
+            mse = PadNaN(mse, layers);
+            for (int i = 0; i < s; i++)
+            {
+                perSample[i] = PadNaN(perSample[i], fullCurve);
+            }
+        }
         var result = new ProbeResult
         {
             SigmaW2 = Options.SigmaW2,
             SigmaB2 = Options.SigmaB2,
             Depth = Options.Depth,
-            Layers = depth,
+            Layers = layers,
+            MeasuredLayers = truncated ? depth : null,
+            Mode = Options.Mode == ProbeMode.Faithful ? null : "adaptive",
+            TrainImagesUsed = Info.ImagesUsed,
             LayerSizes = [.. Network.LayerSizes],
             Width = Options.Width.ToString(),
             Activation = Options.Activation.Name,
@@ -340,7 +364,10 @@ public sealed class ProbeModel : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            Network.Dispose();
+            if (_ownsNetwork)
+            {
+                Network.Dispose();
+            }
         }
     }
 
@@ -357,6 +384,14 @@ public sealed class ProbeModel : IDisposable
         {
             throw new ArgumentException($"Expected a batch [B, {InputSize}]; got [{string.Join(", ", x.shape)}].", nameof(x));
         }
+    }
+
+    private static T[] PadNaN<T>(T[] values, int length) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var result = new T[Math.Max(length, values.Length)];
+        Array.Fill(result, T.NaN);
+        values.CopyTo(result, 0);
+        return result;
     }
 
     private static float[] ToArray(Tensor t)
@@ -383,5 +418,11 @@ public sealed class ProbeModel : IDisposable
         public double TrainSeconds { get; init; }
 
         public int Threads { get; init; }
+
+        /// <summary>The deepest trained decoder of an adaptive probe that stopped short (null: all of them).</summary>
+        public int? MeasuredLayers { get; init; }
+
+        /// <summary>Images the decoders trained on, when an adaptive budget stopped before the epochs' end (the deepest stage's count).</summary>
+        public int? ImagesUsed { get; init; }
     }
 }

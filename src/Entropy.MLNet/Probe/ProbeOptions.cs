@@ -62,6 +62,12 @@ public sealed record ProbeOptions
     /// <summary>Deepest layers left out of the curve; default 2 (the authors use cascades[1:-2]).</summary>
     public int ExcludedLastLayers { get; init; } = ProbeDefaults.ExcludedLastLayers;
 
+    /// <summary>
+    /// How much of the authors' training the probe does: <see cref="ProbeMode.Faithful"/> (default; every decoder, every
+    /// image, every epoch) or <see cref="ProbeMode.Adaptive"/> (stops where the answer no longer changes; the MLP only).
+    /// </summary>
+    public ProbeMode Mode { get; init; } = ProbeMode.Faithful;
+
     /// <summary>Compute device; default <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
@@ -155,6 +161,14 @@ public sealed record ProbeOptions
         if (Threads is { } t && t < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), $"Threads must be at least 1; got {t}.");
+        }
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), "Unknown probe mode.");
+        }
+        if (Mode == ProbeMode.Adaptive && architecture.Name != ArchitectureCatalog.MlpName)
+        {
+            throw new ArgumentException($"The adaptive mode is measured for the MLP only; probe a '{architecture.Name}' faithfully.", nameof(Mode));
         }
         if (!Enum.IsDefined(Device))
         {

@@ -59,6 +59,18 @@ public sealed record ProbeResult
     /// <summary>Number of linear layers L of the network (D for wide/fixed, D − 1 for shrinking).</summary>
     public required int Layers { get; init; }
 
+    /// <summary>
+    /// Adaptive mode only: the deepest layer whose decoder was trained when the cascade stopped growing before L (its
+    /// curve saturated with a margin). The curves hold NaN beyond it; null when every layer was measured.
+    /// </summary>
+    public int? MeasuredLayers { get; init; }
+
+    /// <summary>The probe's mode: <c>adaptive</c>, or null for the authors' faithful method.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Adaptive mode only: the images the deepest stage's decoders trained on before their losses converged (null: all of them, every epoch).</summary>
+    public int? TrainImagesUsed { get; init; }
+
     /// <summary>The layer sizes n0..nL.</summary>
     public required int[] LayerSizes { get; init; }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Architectures;
 using Entropy.MLNet.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Entropy.MLNet.Probe;
@@ -23,6 +24,9 @@ public static class ReconstructionProbe
     /// <exception cref="ArgumentException">An option is invalid for <paramref name="train"/> (the parameter name is the option's).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static ProbeModel Fit(ImageDataset train, ProbeOptions options, IProgress<ProbeProgress>? progress = null, CancellationToken ct = default)
+        => FitCore(train, options, trace: null, test: null, progress, ct);
+
+    private static ProbeModel FitCore(ImageDataset train, ProbeOptions options, ProbeTrace? trace, ImageDataset? test, IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,15 +43,45 @@ public static class ReconstructionProbe
         try
         {
             int[] indices = TrainingIndices(train.Count, options);
+            int? imagesUsed;
             using (var trainer = network.CreateTrainer(options.LearningRate))
             using (var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream))
             {
-                Func<TrainingChunk, bool>? report = progress is null ? null : chunk =>
+                int adaptiveImages = 0;
+                var history = new List<IReadOnlyList<double>>();
+                if (options.Mode == ProbeMode.Adaptive || trace is not null)
                 {
-                    progress.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
+                    trainer.MeasureLosses = true;
+                    trainer.ChunkRowTarget = AdaptiveBudget.ChunkRows;
+                }
+                int nextSnapshot = 0;
+                Func<TrainingChunk, bool>? report = progress is null && trace is null && options.Mode == ProbeMode.Faithful ? null : chunk =>
+                {
+                    progress?.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
+                    if (trace is not null && chunk.DecoderLosses is not null)
+                    {
+                        trace.Losses.Add((chunk.ImagesSeen, [.. chunk.DecoderLosses]));
+                        while (test is not null && nextSnapshot < trace.SnapshotImages.Count && chunk.ImagesSeen >= trace.SnapshotImages[nextSnapshot])
+                        {
+                            nextSnapshot++;
+                            using var snapshot = new ProbeModel(network, options, new ProbeModel.ModelInfo
+                            {
+                                Channels = train.Channels, Height = train.Height, Width = train.Width, Dataset = train.Name, Source = train.Source,
+                                TrainSamples = indices.Length, Threads = threads, ImagesUsed = (int)chunk.ImagesSeen,
+                            }, ownsNetwork: false);
+                            trace.Snapshots.Add((chunk.ImagesSeen, snapshot.Evaluate(test, null, ct)));
+                        }
+                    }
+                    if (options.Mode == ProbeMode.Adaptive && chunk.DecoderLosses is not null)
+                    {
+                        history.Add(chunk.DecoderLosses);
+                        adaptiveImages = (int)chunk.ImagesSeen;
+                        return !AdaptiveBudget.SamplesConverged(history, chunk.ImagesSeen);
+                    }
                     return true;
                 };
                 trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, report, ct);
+                imagesUsed = options.Mode == ProbeMode.Adaptive ? adaptiveImages : null;
             }
             var info = new ProbeModel.ModelInfo
             {
@@ -59,6 +93,7 @@ public static class ReconstructionProbe
                 TrainSamples = indices.Length,
                 TrainSeconds = watch.Elapsed.TotalSeconds,
                 Threads = threads,
+                ImagesUsed = imagesUsed,
             };
             return new ProbeModel(network, options, info);
         }
@@ -75,15 +110,114 @@ public static class ReconstructionProbe
     /// <param name="options">Probe settings; validated against both sets before any work.</param>
     /// <param name="progress">Optional progress.</param>
     /// <param name="ct">Cancellation, checked between batches.</param>
+    /// <remarks>
+    /// In <see cref="ProbeMode.Adaptive"/> the test images also decide how deep the cascade grows (see
+    /// <see cref="AdaptiveBudget"/>); <see cref="ProbeResult.MeasuredLayers"/> says where it stopped.
+    /// </remarks>
     public static ProbeResult Run(ImageDataset train, ImageDataset test, ProbeOptions options, IProgress<ProbeProgress>? progress = null, CancellationToken ct = default)
+        => RunTraced(train, test, options, trace: null, progress, ct);
+
+    /// <summary><see cref="Run"/>, optionally recording a <see cref="ProbeTrace"/> (faithful mode).</summary>
+    internal static ProbeResult RunTraced(ImageDataset train, ImageDataset test, ProbeOptions options, ProbeTrace? trace, IProgress<ProbeProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(train, test);
-        using var model = Fit(train, options, progress, ct);
+        if (options.Mode == ProbeMode.Adaptive)
+        {
+            return RunAdaptive(train, test, options, progress, ct);
+        }
+        using var model = FitCore(train, options, trace, test, progress, ct);
         ct.ThrowIfCancellationRequested();
         return model.Evaluate(test, progress, ct);
+    }
+
+    /// <summary>
+    /// The adaptive probe: the cascade grows in stages (decoders 1..50, then twice as deep), each stage's decoders train
+    /// until their losses converge, and the probe stops once the curve measured so far has saturated with a margin.
+    /// </summary>
+    private static ProbeResult RunAdaptive(ImageDataset train, ImageDataset test, ProbeOptions options, IProgress<ProbeProgress>? progress, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        Device device = TorchRuntime.ResolveDevice(options.Device);
+        int threads = TorchThreads.Apply(options.Threads);
+        var watch = Stopwatch.StartNew();
+        progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
+        Architecture architecture = ArchitectureCatalog.Get(options.Architecture);
+        NetworkLayout layout = options.Layout(train);
+        int depth = layout.Depth;
+        ProbeNetwork network = architecture.Create(options.ToNetworkDescription(), layout, options.Seed, device);
+        using var model = new ProbeModel(network, options, new ProbeModel.ModelInfo());
+        int[] indices = TrainingIndices(train.Count, options);
+        int first = 1;
+        int last = AdaptiveBudget.FirstStage(depth);
+        // A stage never ends inside the layers the curve leaves out (the narrow last layers): it goes to the end instead.
+        int curveEnd = depth - options.ExcludedLastLayers;
+        if (last > curveEnd)
+        {
+            last = depth;
+        }
+        double trainSeconds = 0;
+        while (true)
+        {
+            var stageWatch = Stopwatch.StartNew();
+            int images = TrainStage(network, train, indices, options, first, last, progress, ct);
+            trainSeconds += stageWatch.Elapsed.TotalSeconds;
+            var info = new ProbeModel.ModelInfo
+            {
+                Channels = train.Channels,
+                Height = train.Height,
+                Width = train.Width,
+                Dataset = train.Name,
+                Source = train.Source,
+                TrainSamples = indices.Length,
+                TrainSeconds = trainSeconds,
+                Threads = threads,
+                MeasuredLayers = last < depth ? last : null,
+                ImagesUsed = images,
+            };
+            using var stage = new ProbeModel(network, options, info, ownsNetwork: false);
+            ProbeResult result = stage.Evaluate(test, null, ct);
+            if (AdaptiveBudget.DepthSaturated(result.Cutoff, last, depth, result.DivergenceLayer))
+            {
+                progress?.Report(new ProbeProgress(ProbePhase.Done, 1, 1, 0));
+                return result with { TrainSeconds = trainSeconds, EvaluateSeconds = watch.Elapsed.TotalSeconds - trainSeconds };
+            }
+            first = last + 1;
+            last = AdaptiveBudget.NextStage(last, depth);
+            if (last > curveEnd)
+            {
+                last = depth;
+            }
+        }
+    }
+
+    /// <summary>Trains decoders <paramref name="first"/>..<paramref name="last"/> until their losses converge; returns the images used.</summary>
+    private static int TrainStage(ProbeNetwork network, ImageDataset train, int[] indices, ProbeOptions options, int first, int last,
+        IProgress<ProbeProgress>? progress, CancellationToken ct)
+    {
+        using var trainer = network.CreateTrainer(options.LearningRate);
+        trainer.FirstLayer = first;
+        trainer.LastLayer = last;
+        trainer.MeasureLosses = true;
+        trainer.ChunkRowTarget = AdaptiveBudget.ChunkRows;
+        // Every stage sees the images in the same order, so each decoder is the one a single pass would have trained.
+        using var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream);
+        var history = new List<IReadOnlyList<double>>();
+        long images = 0;
+        trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, chunk =>
+        {
+            images = chunk.ImagesSeen;
+            progress?.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
+            if (chunk.DecoderLosses is null)
+            {
+                return true;
+            }
+            history.Add(chunk.DecoderLosses);
+            return !AdaptiveBudget.SamplesConverged(history, chunk.ImagesSeen);
+        }, ct);
+        return (int)Math.Min(int.MaxValue, images);
     }
 
     /// <summary>All images, or the first <see cref="ProbeOptions.TrainSamples"/> of a seeded permutation.</summary>

@@ -158,6 +158,7 @@ public static class SweepRunner
         EntropySamples = settings.EntropySamples,
         ReconstructionImages = Math.Min(options.PictureImages, settings.EntropySamples),
         CutoffTolerance = settings.CutoffTolerance,
+        Mode = settings.Mode == SweepSettings.AdaptiveMode ? ProbeMode.Adaptive : ProbeMode.Faithful,
         Device = options.Device,
         Threads = options.Threads,
     };
@@ -295,8 +296,12 @@ public static class SweepRunner
                 IReadOnlyList<string> differences = existing.Differences(settings);
                 if (differences.Count > 0)
                 {
+                    // The one difference a user meets after an upgrade: a faithful directory resumed with the adaptive default.
+                    string hint = existing.Mode != settings.Mode
+                        ? $" A {existing.Mode} sweep resumes only in {existing.Mode} mode{(existing.Mode == SweepSettings.FaithfulMode ? " (entropy sweep --faithful)" : " (without --faithful)")}."
+                        : string.Empty;
                     throw new ArgumentException(
-                        $"'{directory}' holds results of a different sweep: {string.Join("; ", differences)} (existing vs requested). Use another output directory, or delete this one to start over.", nameof(directory));
+                        $"'{directory}' holds results of a different sweep: {string.Join("; ", differences)} (existing vs requested).{hint} Use another output directory, or delete this one to start over.", nameof(directory));
                 }
                 if (!Equals(existing.Shard, settings.Shard))
                 {

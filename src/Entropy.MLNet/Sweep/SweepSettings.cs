@@ -69,6 +69,18 @@ public sealed record SweepSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Channels { get; init; }
 
+    /// <summary>The faithful mode's name in settings.json.</summary>
+    public const string FaithfulMode = "faithful";
+
+    /// <summary>The adaptive mode's name in settings.json.</summary>
+    public const string AdaptiveMode = "adaptive";
+
+    /// <summary>
+    /// The probes' mode: <c>faithful</c> (the authors' full training) or <c>adaptive</c> (<see cref="Probe.ProbeMode.Adaptive"/>).
+    /// A directory written before modes existed has none and reads as faithful; resume and merge refuse a mix.
+    /// </summary>
+    public string Mode { get; init; } = FaithfulMode;
+
     /// <summary>Decoder epochs of each probe.</summary>
     public int Epochs { get; init; } = ProbeDefaults.MlpEpochs;
 
@@ -168,6 +180,14 @@ public sealed record SweepSettings
             throw new ArgumentOutOfRangeException(nameof(LearningRate), "The learning rate must be finite and above 0 and the cutoff tolerance finite and at least 0.");
         }
         Shard?.Validate();
+        if (Mode is not (FaithfulMode or AdaptiveMode))
+        {
+            throw new ArgumentException($"The mode must be '{FaithfulMode}' or '{AdaptiveMode}'; got '{Mode}'.", nameof(Mode));
+        }
+        if (Mode == AdaptiveMode && Architecture is not null && Architecture != Architectures.ArchitectureCatalog.MlpName)
+        {
+            throw new ArgumentException($"The adaptive mode is measured for the MLP only; sweep a {Architecture} faithfully.", nameof(Mode));
+        }
         if (Architecture is not null)
         {
             _ = Architectures.ArchitectureCatalog.Get(Architecture);

@@ -99,20 +99,29 @@ public sealed class CascadeEngineTests
         var w = weight.detach();
         var b = bias.detach();
 
-        var (gw, gb) = DecoderGroup.LocalGradients(w, b, tanh, input, target);
+        var (gw, gb, squared) = DecoderGroup.LocalGradients(w, b, tanh, input, target);
+        var output = nn.functional.linear(input, w, b);
+        double expected = (tanh ? output.tanh() : output).sub(target).square().sum().item<float>();
+        Assert.AreEqual(expected, squared, 1e-5 * expected, "whole decoder, squared error");
         Assert.IsTrue(gw.allclose(weight.grad!, rtol: 1e-5, atol: 1e-7), "whole decoder, weight");
         Assert.IsTrue(gb.allclose(bias.grad!, rtol: 1e-5, atol: 1e-7), "whole decoder, bias");
 
         // Outputs 4..8 as a block, into a caller's buffer, with the fused path and with the tensor-op path (targets whose
         // rows are not contiguous).
         var buffer = full([5, 10], float.NaN);
-        var (bw, bb) = DecoderGroup.LocalGradients(w.narrow(0, 4, 5), b.narrow(0, 4, 5), tanh, input, target, 4, buffer);
+        var (bw, bb, blockSquared) = DecoderGroup.LocalGradients(w.narrow(0, 4, 5), b.narrow(0, 4, 5), tanh, input, target, 4, buffer);
         Assert.AreSame(buffer, bw);
         Assert.IsTrue(bw.allclose(weight.grad!.narrow(0, 4, 5), rtol: 1e-5, atol: 1e-7), "block, weight");
         Assert.IsTrue(bb.allclose(bias.grad!.narrow(0, 4, 5), rtol: 1e-5, atol: 1e-7), "block, bias");
         var stridedTarget = target.t().contiguous().t();
-        var (sw, sb) = DecoderGroup.LocalGradients(w.narrow(0, 4, 5), b.narrow(0, 4, 5), tanh, input, stridedTarget, 4);
+        var (sw, sb, stridedSquared) = DecoderGroup.LocalGradients(w.narrow(0, 4, 5), b.narrow(0, 4, 5), tanh, input, stridedTarget, 4, measureLoss: true);
         Assert.IsTrue(sw.allclose(bw, rtol: 1e-5, atol: 1e-7) && sb.allclose(bb, rtol: 1e-5, atol: 1e-7), "tensor-op path");
+        // The block's squared error, fused and on the tensor path (the GPU's), against the same sum taken directly.
+        double blockExpected = (tanh ? output.tanh() : output).narrow(1, 4, 5).sub(target.narrow(1, 4, 5)).square().sum().item<float>();
+        Assert.AreEqual(blockExpected, blockSquared, 1e-5 * blockExpected, "block, squared error (fused)");
+        Assert.AreEqual(blockExpected, stridedSquared, 1e-5 * blockExpected, "block, squared error (tensor ops)");
+        Assert.IsTrue(double.IsNaN(DecoderGroup.LocalGradients(w.narrow(0, 4, 5), b.narrow(0, 4, 5), tanh, input, stridedTarget, 4).SquaredError),
+            "not measured on the tensor path unless asked");
     }
 
     [TestMethod]
@@ -210,7 +219,7 @@ public sealed class CascadeEngineTests
         }).ToArray();
         var optimizers = reference.Select(d => optim.Adam([d.W, d.B], lr: 1e-3)).ToArray();
         using var trainer = new CascadeTrainer(net, cascade, 1e-3, CPU) { LastLayer = 3 };
-        Assert.HasCount(2, trainer.Schedule(1, 1)[0]);
+        Assert.HasCount(2, trainer.Schedule(1, 1, 1)[0]);
 
         var images = TestData.Train.Take(229);
         var rows = tensor(images.Pixels.ToArray(), [229, 784]);
@@ -254,7 +263,7 @@ public sealed class CascadeEngineTests
         using var net = DeepNetwork.Create(spec);
         using var cascade = new Cascade(net.LayerSizes, Activation.Tanh, 1);
         using var trainer = new CascadeTrainer(net, cascade, 1e-3, CPU);
-        var shares = trainer.Schedule(10, 2);
+        var shares = trainer.Schedule(1, 10, 2);
         Assert.HasCount(2, shares);
         var all = shares.SelectMany(s => s).ToList();
         // Decoders 1..8 (784 → 784) in three blocks, decoder 9 (400 → 784) in two, decoder 10 (10 → 400) whole.
@@ -263,7 +272,7 @@ public sealed class CascadeEngineTests
         double Cost(int l) => (double)net.LayerSizes[l - 1] * net.LayerSizes[l];
         double[] load = [.. shares.Select(s => s.Sum(item => Cost(item.Layer) / all.Count(x => x.Layer == item.Layer)))];
         Assert.IsLessThan(0.05, Math.Abs(load[0] - load[1]) / load.Sum(), "within 5 % of each other");
-        var shallow = trainer.Schedule(1, 2).SelectMany(s => s).ToList();
+        var shallow = trainer.Schedule(1, 1, 2).SelectMany(s => s).ToList();
         Assert.IsTrue(shallow.All(x => x.Layer == 1), "only the decoders up to the last layer");
         Assert.HasCount(3, shallow);
     }

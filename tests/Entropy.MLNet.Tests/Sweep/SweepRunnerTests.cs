@@ -289,6 +289,36 @@ public sealed class SweepRunnerTests
     }
 
     [TestMethod]
+    public void Run_OtherModeInDirectory_RefusedWithTheFlagThatResumesIt()
+    {
+        string dir = CopyOfReference("mode-mix");
+        byte[] before = File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName));
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny() with { Mode = SweepSettings.AdaptiveMode }, s_train, s_test, dir, Options));
+
+        StringAssert.Contains(ex.Message, "mode (\"faithful\" vs \"adaptive\")");
+        StringAssert.Contains(ex.Message, "--faithful");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName)));
+    }
+
+    [TestMethod]
+    public void Settings_WithoutMode_ReadAsFaithful_AndMergeRefusesAMix()
+    {
+        string json = Tiny().ToJson();
+        StringAssert.Contains(json, "\"mode\": \"faithful\"");
+        string old = json.Replace("  \"mode\": \"faithful\",\n", string.Empty, StringComparison.Ordinal);
+        Assert.AreNotEqual(json, old, "the old format has no mode line");
+        Assert.AreEqual(Tiny(), SweepSettings.FromJson(old));
+
+        string adaptive = s_root.Sub("adaptive-settings");
+        Directory.CreateDirectory(adaptive);
+        File.WriteAllText(Path.Combine(adaptive, SweepSettings.FileName), (Tiny() with { Mode = SweepSettings.AdaptiveMode }).ToJson());
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepMerger.Merge([s_reference, adaptive], s_root.Sub("never-mixed")));
+        StringAssert.Contains(ex.Message, "mode");
+        Assert.ThrowsExactly<ArgumentException>(() => (Tiny() with { Mode = "fast" }).Validate());
+    }
+
+    [TestMethod]
     public void Run_GarbageLineInResults_RefusedWithLineAndNothingLost()
     {
         string dir = CopyOfReference("garbage");

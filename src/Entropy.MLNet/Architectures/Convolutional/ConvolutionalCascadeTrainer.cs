@@ -33,16 +33,27 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(sizes);
         long offset = 0;
+        var sum = new double[Layout.Depth];
         foreach (int size in sizes)
         {
             using var scope = NewDisposeScope();
-            TrainImages(_network.AsImages(rows.narrow(0, offset, size)), LastLayer);
+            float[] losses = TrainImages(_network.AsImages(rows.narrow(0, offset, size)), LastLayer, FirstLayer);
+            for (int l = FirstLayer; l <= LastLayer; l++)
+            {
+                sum[l - 1] += losses[l - 1];
+            }
             offset += size;
         }
+        var mean = new double[Layout.Depth];
+        for (int l = 1; l <= Layout.Depth; l++)
+        {
+            mean[l - 1] = l >= FirstLayer && l <= LastLayer ? sum[l - 1] / sizes.Count : double.NaN;
+        }
+        ChunkLosses = mean;
     }
 
-    /// <summary>One step of decoders 1..<paramref name="upToLayer"/> on images [B, C, H, W]; returns each decoder's loss before its step.</summary>
-    public float[] TrainImages(Tensor images, int upToLayer)
+    /// <summary>One step of decoders <paramref name="fromLayer"/>..<paramref name="upToLayer"/> on images [B, C, H, W]; returns each decoder's loss before its step (0 below <paramref name="fromLayer"/>).</summary>
+    public float[] TrainImages(Tensor images, int upToLayer, int fromLayer = 1)
     {
         ArgumentNullException.ThrowIfNull(images);
         var losses = new float[upToLayer];
@@ -56,6 +67,12 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
                 using (no_grad())
                 {
                     next = _network.LayerOutput(l, previous).MoveToOuterDisposeScope();
+                }
+                if (l < fromLayer)
+                {
+                    previous.Dispose();
+                    previous = next;
+                    continue;
                 }
                 Tensor loss = nn.functional.mse_loss(_cascade.Decode(l, next), previous);
                 optim.Optimizer optimizer = _optimizers[l - 1];
@@ -71,7 +88,7 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
     }
 
     /// <inheritdoc/>
-    internal override int ChunkBatches(int batchSize) => Math.Max(1, ChunkRows / Math.Max(1, batchSize));
+    internal override int ChunkBatches(int batchSize) => Math.Max(1, ChunkRowTarget / Math.Max(1, batchSize));
 
     /// <summary>Frees the optimiser state (not the network or the decoders).</summary>
     public override void Dispose()

@@ -314,8 +314,13 @@ internal sealed class DecoderGroup : nn.Module
     /// <param name="target">h_ℓ−1 [B, n_out], all of the decoder's outputs (contiguous rows).</param>
     /// <param name="firstOutput">The block's first output (0 for the whole decoder).</param>
     /// <param name="weightGradient">Optional [R, n_in] buffer for ∂W (returned); the same memory every step stays in the cache.</param>
-    internal static (Tensor Weight, Tensor Bias) LocalGradients(Tensor weight, Tensor bias, bool tanhOutput, Tensor input, Tensor target,
-        long firstOutput = 0, Tensor? weightGradient = null)
+    /// <param name="measureLoss">
+    /// Whether to return the block's Σ (y − t)² on the tensor path too (one more reduction and, on a GPU, a device sync);
+    /// the CPU's fused path always measures it, at no cost. Not measured: NaN.
+    /// </param>
+    /// <returns>∂W, ∂b and the block's squared error Σ (y − t)² before the mean.</returns>
+    internal static (Tensor Weight, Tensor Bias, double SquaredError) LocalGradients(Tensor weight, Tensor bias, bool tanhOutput, Tensor input, Tensor target,
+        long firstOutput = 0, Tensor? weightGradient = null, bool measureLoss = false)
     {
         using var scope = NewDisposeScope();
         long rows = input.shape[0];
@@ -328,15 +333,20 @@ internal sealed class DecoderGroup : nn.Module
             y.tanh_();
         }
         Tensor gb;
+        double squared = double.NaN;
         if (y.device_type == DeviceType.CPU && y.dtype == ScalarType.Float32 && target.dtype == ScalarType.Float32 && target.is_contiguous())
         {
             gb = empty(block, ScalarType.Float32);
-            DecoderDelta.Compute(MemoryMarshal.Cast<byte, float>(y.bytes), MemoryMarshal.Cast<byte, float>(target.bytes), (int)rows, (int)block,
+            squared = DecoderDelta.Compute(MemoryMarshal.Cast<byte, float>(y.bytes), MemoryMarshal.Cast<byte, float>(target.bytes), (int)rows, (int)block,
                 firstOutput, outputs, tanhOutput, (float)scale, MemoryMarshal.Cast<byte, float>(gb.bytes));
         }
         else
         {
             Tensor t = target.narrow(1, firstOutput, block);
+            if (measureLoss)
+            {
+                squared = y.sub(t).square().sum().to_type(ScalarType.Float64).item<double>();
+            }
             using Scalar scaleScalar = scale.ToScalar();
             Tensor delta = tanhOutput ? y.sub(t).mul_(y.square().neg_().add_(TorchScalars.One, TorchScalars.One)) : y.sub(t);
             y = delta.mul_(scaleScalar);
@@ -347,9 +357,9 @@ internal sealed class DecoderGroup : nn.Module
         {
             // β = 0: the buffer's old contents are ignored.
             weightGradient.addmm_(y.t(), input, 0, 1);
-            return (weightGradient, gb);
+            return (weightGradient, gb, squared);
         }
-        return (y.t().mm(input).MoveToOuterDisposeScope(), gb);
+        return (y.t().mm(input).MoveToOuterDisposeScope(), gb, squared);
     }
 
     /// <summary>Losses [count] of decoders index..index+count−1 against their layer-local targets (see <see cref="Cascade.LocalLosses"/>).</summary>

@@ -153,7 +153,14 @@ internal sealed class CascadeTrainer : DecoderTrainer
                     offset[k] = starts[k] - starts[first[w]];
                 }
             }
-            var shares = Schedule(last, Workers);
+            int firstTrained = FirstLayer;
+            var shares = Schedule(firstTrained, last, Workers);
+            // Squared error per (decoder, block, mini-batch): each cell has one writer, so the workers need no lock.
+            var squared = new double[last + 1][][];
+            for (int l = firstTrained; l <= last; l++)
+            {
+                squared[l] = new double[_decoders[l - 1].Blocks.Count][];
+            }
             Run(shares.Length, w =>
             {
                 using var noGrad = no_grad();
@@ -170,12 +177,15 @@ internal sealed class CascadeTrainer : DecoderTrainer
                             gwBuffer = empty_like(rowsOfBlock.Weight).DetachFromDisposeScope();
                             buffers[shape] = gwBuffer;
                         }
+                        var errors = new double[sizes.Count];
+                        squared[l][block] = errors;
                         for (int k = 0; k < sizes.Count; k++)
                         {
                             using var scope = NewDisposeScope();
                             Tensor input = outputs[owner[k]][l].narrow(0, offset[k], sizes[k]);
                             Tensor target = outputs[owner[k]][l - 1].narrow(0, offset[k], sizes[k]);
-                            var (gw, gb) = DecoderGroup.LocalGradients(rowsOfBlock.Weight, rowsOfBlock.Bias, _tanh[l - 1], input, target, rowsOfBlock.Start, gwBuffer);
+                            var (gw, gb, error) = DecoderGroup.LocalGradients(rowsOfBlock.Weight, rowsOfBlock.Bias, _tanh[l - 1], input, target, rowsOfBlock.Start, gwBuffer, MeasureLosses);
+                            errors[k] = error;
                             decoder.StepBlock(block, gw, gb, decoder.Steps + k + 1);
                         }
                     }
@@ -188,10 +198,25 @@ internal sealed class CascadeTrainer : DecoderTrainer
                     }
                 }
             });
-            for (int l = 1; l <= last; l++)
+            var losses = new double[Layout.Depth];
+            Array.Fill(losses, double.NaN);
+            for (int l = firstTrained; l <= last; l++)
             {
                 _decoders[l - 1].Advance(sizes.Count);
+                // The chunk's mean layer-local loss: each mini-batch's MSE (mean over B·n_out), averaged over the mini-batches.
+                double sum = 0;
+                for (int k = 0; k < sizes.Count; k++)
+                {
+                    double batch = 0;
+                    foreach (double[] errors in squared[l])
+                    {
+                        batch += errors[k];
+                    }
+                    sum += batch / ((double)sizes[k] * Layout.LayerSizes[l - 1]);
+                }
+                losses[l - 1] = sum / sizes.Count;
             }
+            ChunkLosses = losses;
         }
         finally
         {
@@ -210,13 +235,13 @@ internal sealed class CascadeTrainer : DecoderTrainer
     }
 
     /// <summary>
-    /// The row blocks of decoders 1..<paramref name="last"/> shared among <paramref name="workers"/> by cost (rows × n_in),
+    /// The row blocks of decoders <paramref name="first"/>..<paramref name="last"/> shared among <paramref name="workers"/> by cost (rows × n_in),
     /// largest first to the least loaded; each share in decoder order.
     /// </summary>
-    internal (int Layer, int Block)[][] Schedule(int last, int workers)
+    internal (int Layer, int Block)[][] Schedule(int first, int last, int workers)
     {
         var items = new List<(int Layer, int Block, double Cost)>();
-        for (int l = 1; l <= last; l++)
+        for (int l = first; l <= last; l++)
         {
             var blocks = _decoders[l - 1].Blocks;
             for (int b = 0; b < blocks.Count; b++)

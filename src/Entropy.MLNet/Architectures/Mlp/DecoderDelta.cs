@@ -11,7 +11,11 @@ namespace Entropy.MLNet.Architectures.Mlp;
 /// </summary>
 internal static class DecoderDelta
 {
-    /// <summary>Overwrites <paramref name="y"/> [rows, columns] with δ and writes Σ_rows δ into <paramref name="biasGradient"/> [columns].</summary>
+    /// <summary>
+    /// Overwrites <paramref name="y"/> [rows, columns] with δ and writes Σ_rows δ into <paramref name="biasGradient"/> [columns];
+    /// returns Σ (y − t)², the block's share of the layer-local loss before the mean (read while the values are in the cache,
+    /// for the adaptive budget's convergence test).
+    /// </summary>
     /// <param name="y">The decoder's outputs, row-major; replaced by δ.</param>
     /// <param name="target">Memory holding the targets: row r's columns start at <paramref name="targetStart"/> + r·<paramref name="targetStride"/>.</param>
     /// <param name="rows">B.</param>
@@ -21,7 +25,7 @@ internal static class DecoderDelta
     /// <param name="tanhOutput">Whether y = tanh(·) (act′ = 1 − y²).</param>
     /// <param name="scale">s = 2 / (B · n_out).</param>
     /// <param name="biasGradient">Receives Σ_rows δ.</param>
-    public static void Compute(Span<float> y, ReadOnlySpan<float> target, int rows, int columns, long targetStart, long targetStride,
+    public static double Compute(Span<float> y, ReadOnlySpan<float> target, int rows, int columns, long targetStart, long targetStride,
         bool tanhOutput, float scale, Span<float> biasGradient)
     {
         if (y.Length != (long)rows * columns || biasGradient.Length != columns)
@@ -32,8 +36,11 @@ internal static class DecoderDelta
         var gb = MemoryMarshal.Cast<float, Vector<float>>(biasGradient);
         int vectorEnd = gb.Length * Vector<float>.Count;
         var s = new Vector<float>(scale);
+        double squared = 0;
         for (int r = 0; r < rows; r++)
         {
+            var rowSquared = Vector<float>.Zero;
+            float tailSquared = 0;
             Span<float> yr = y.Slice(r * columns, columns);
             ReadOnlySpan<float> tr = target.Slice(checked((int)(targetStart + (r * targetStride))), columns);
             var vy = MemoryMarshal.Cast<float, Vector<float>>(yr);
@@ -41,7 +48,9 @@ internal static class DecoderDelta
             for (int i = 0; i < vy.Length; i++)
             {
                 var yi = vy[i];
-                var d = (yi - vt[i]) * s;
+                var e = yi - vt[i];
+                rowSquared += e * e;
+                var d = e * s;
                 if (tanhOutput)
                 {
                     d *= Vector<float>.One - (yi * yi);
@@ -52,7 +61,9 @@ internal static class DecoderDelta
             for (int j = vectorEnd; j < columns; j++)
             {
                 float yj = yr[j];
-                float d = (yj - tr[j]) * scale;
+                float e = yj - tr[j];
+                tailSquared += e * e;
+                float d = e * scale;
                 if (tanhOutput)
                 {
                     d *= 1 - (yj * yj);
@@ -60,6 +71,8 @@ internal static class DecoderDelta
                 yr[j] = d;
                 biasGradient[j] += d;
             }
+            squared += Vector.Sum(rowSquared) + tailSquared;
         }
+        return squared;
     }
 }
