@@ -27,6 +27,7 @@ internal abstract class DecoderTrainer : IDisposable
     private int _lastLayer;
     private int _firstLayer = 1;
     private int _chunkRows = ChunkRows;
+    private readonly bool[] _frozen;
 
     /// <summary>Creates the base for a network of <paramref name="layout"/> on <paramref name="device"/>.</summary>
     protected DecoderTrainer(NetworkLayout layout, Device device)
@@ -36,6 +37,7 @@ internal abstract class DecoderTrainer : IDisposable
         Layout = layout;
         Device = device;
         _lastLayer = layout.Depth;
+        _frozen = new bool[layout.Depth + 1];
     }
 
     /// <summary>The shapes of the network being probed.</summary>
@@ -73,6 +75,37 @@ internal abstract class DecoderTrainer : IDisposable
             _firstLayer = value;
         }
     }
+
+    /// <summary>
+    /// Stops training decoder <paramref name="layer"/> for good (its loss has converged): it keeps its parameters, takes no
+    /// more steps, and the frozen network computes no layer deeper than the deepest decoder still training. For the MLP's
+    /// engine; other families train every decoder.
+    /// </summary>
+    public void Freeze(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layer, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layer, Layout.Depth);
+        _frozen[layer] = true;
+    }
+
+    /// <summary>Whether decoder <paramref name="layer"/> was frozen (<see cref="Freeze"/>).</summary>
+    public bool IsFrozen(int layer) => _frozen[layer];
+
+    /// <summary>The deepest decoder in <see cref="FirstLayer"/>..<see cref="LastLayer"/> still training, or 0 when all are frozen.</summary>
+    public int DeepestTraining()
+    {
+        for (int l = LastLayer; l >= FirstLayer; l--)
+        {
+            if (!_frozen[l])
+            {
+                return l;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>FLOP of the training so far under the probe's FLOP model (network forward and decoder steps actually taken); 0 for a family that does not count.</summary>
+    public double TrainingFlop { get; protected set; }
 
     /// <summary>
     /// Whether <see cref="ChunkLosses"/> must be measured where it is not free (a GPU's tensor path: one more reduction

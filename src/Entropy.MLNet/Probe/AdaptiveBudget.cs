@@ -5,10 +5,11 @@ namespace Entropy.MLNet.Probe;
 /// enough. Both only ever stop work whose result would not change the answer by more than the measured seed noise
 /// (docs/performance.md); the constants were chosen on MNIST only.
 /// <para>
-/// <b>Samples.</b> The decoders train in chunks of <see cref="ChunkRows"/> images. After each chunk the mean layer-local
-/// loss of every decoder is compared with the previous chunk's; training stops once at least <see cref="MinimumImages"/>
-/// images were used and the decoders' summed loss improved by at most <see cref="LossTolerance"/> of itself over the
-/// last <see cref="Window"/> chunks. The frozen network then never computes the images left over.
+/// <b>Samples.</b> Each decoder's layer-local loss is averaged over windows of <see cref="WindowImages"/> images
+/// (<see cref="LossWindows"/>); once at least <see cref="MinimumImages"/> images were used, a decoder whose loss improved
+/// by at most <see cref="LossTolerance"/> of itself from one window to the next, <see cref="ConsecutiveWindows"/> windows
+/// in a row, is frozen (it takes no more steps). The
+/// frozen network computes no layer deeper than the deepest decoder still training, and training ends when all are frozen.
 /// </para>
 /// <para>
 /// <b>Depth.</b> With test images the cascade is grown in stages: decoders 1..<see cref="FirstStageDepth"/> first, then
@@ -21,17 +22,20 @@ namespace Entropy.MLNet.Probe;
 /// </summary>
 internal static class AdaptiveBudget
 {
-    /// <summary>Images per chunk: the granularity of the samples rule.</summary>
+    /// <summary>Rows per training chunk the adaptive probe asks for (memory may make chunks smaller).</summary>
     public const int ChunkRows = 2048;
+
+    /// <summary>Images per window of the convergence test (whole chunks: at least this many).</summary>
+    public const int WindowImages = 4096;
 
     /// <summary>Fewest images any decoder trains on.</summary>
     public const int MinimumImages = 4096;
 
-    /// <summary>Chunks per window of the convergence test.</summary>
-    public const int Window = 1;
+    /// <summary>Consecutive windows that must each pass the convergence test before a decoder is frozen (one noisy window is not enough).</summary>
+    public const int ConsecutiveWindows = 2;
 
-    /// <summary>Largest relative improvement of the summed layer-local loss over a window that counts as converged.</summary>
-    public const double LossTolerance = 0.01;
+    /// <summary>Largest relative improvement of a decoder's loss from one window to the next that counts as converged.</summary>
+    public const double LossTolerance = 0.005;
 
     /// <summary>Decoders trained in the first depth stage.</summary>
     public const int FirstStageDepth = 50;
@@ -46,31 +50,12 @@ internal static class AdaptiveBudget
     public const double MarginFraction = 0.5;
 
     /// <summary>
-    /// Whether training can stop after the chunks in <paramref name="losses"/> (each: the mean loss per decoder, index ℓ − 1,
-    /// NaN for decoders not trained), of which the last ends after <paramref name="imagesSeen"/> images.
+    /// Whether a decoder whose mean loss was <paramref name="before"/> over one window and <paramref name="last"/> over the
+    /// next has converged: it improved by at most <paramref name="tolerance"/> of itself (a rising loss has converged too).
+    /// A loss that is not finite never has: the epoch's end stops a diverging decoder.
     /// </summary>
-    /// <param name="losses">The chunks' loss vectors so far, in order.</param>
-    /// <param name="imagesSeen">Images trained on so far.</param>
-    /// <param name="tolerance">The relative improvement that counts as converged.</param>
-    /// <param name="minimumImages">Fewest images before a stop.</param>
-    /// <param name="window">Chunks per window.</param>
-    public static bool SamplesConverged(IReadOnlyList<IReadOnlyList<double>> losses, long imagesSeen,
-        double tolerance = LossTolerance, long minimumImages = MinimumImages, int window = Window)
-    {
-        ArgumentNullException.ThrowIfNull(losses);
-        if (imagesSeen < minimumImages || losses.Count < 2 * window)
-        {
-            return false;
-        }
-        double before = WindowSum(losses, losses.Count - (2 * window), window);
-        double last = WindowSum(losses, losses.Count - window, window);
-        // A loss that is not finite (a diverging decoder) never counts as converged by itself; the epoch ends it.
-        if (!double.IsFinite(before) || !double.IsFinite(last))
-        {
-            return false;
-        }
-        return before - last <= tolerance * last;
-    }
+    public static bool DecoderConverged(double before, double last, double tolerance = LossTolerance) =>
+        double.IsFinite(before) && double.IsFinite(last) && before - last <= tolerance * last;
 
     /// <summary>
     /// Whether a curve measured over <paramref name="measuredLayers"/> layers of a network of <paramref name="depth"/> layers
@@ -94,6 +79,66 @@ internal static class AdaptiveBudget
         }
         int margin = Math.Max(MarginLayers, (int)Math.Ceiling(MarginFraction * cutoff));
         return cutoff + margin <= measuredLayers;
+    }
+
+    /// <summary>Averages each decoder's chunk losses into windows and applies <see cref="DecoderConverged"/> to consecutive windows.</summary>
+    /// <param name="windowImages">Images per window (at least).</param>
+    /// <param name="tolerance">The relative improvement that counts as converged.</param>
+    /// <param name="consecutive">Windows in a row that must pass.</param>
+    /// <param name="minimumImages">Fewest images before any decoder converges.</param>
+    internal sealed class LossWindows(int windowImages = WindowImages, double tolerance = LossTolerance, int consecutive = ConsecutiveWindows, long minimumImages = MinimumImages)
+    {
+        private double[]? _before;
+        private double[]? _sum;
+        private int[]? _passed;
+        private long _rows;
+        private long _lastImages;
+
+        /// <summary>Windows completed so far.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>
+        /// Adds a chunk (mean loss per decoder, index ℓ − 1, NaN for decoders not trained) that ended after
+        /// <paramref name="imagesSeen"/> images; returns the decoders (1-based) that converged with the window it completes.
+        /// </summary>
+        public IReadOnlyList<int> Add(IReadOnlyList<double> losses, long imagesSeen)
+        {
+            ArgumentNullException.ThrowIfNull(losses);
+            long rows = imagesSeen - _lastImages;
+            _lastImages = imagesSeen;
+            _sum ??= new double[losses.Count];
+            _passed ??= new int[losses.Count];
+            for (int i = 0; i < losses.Count; i++)
+            {
+                _sum[i] += losses[i] * rows;
+            }
+            _rows += rows;
+            if (_rows < windowImages)
+            {
+                return [];
+            }
+            long total = _rows;
+            double[] window = [.. _sum.Select(v => v / total)];
+            _sum = null;
+            _rows = 0;
+            Count++;
+            double[]? before = _before;
+            _before = window;
+            if (before is null)
+            {
+                return [];
+            }
+            var converged = new List<int>();
+            for (int i = 0; i < window.Length; i++)
+            {
+                _passed[i] = DecoderConverged(before[i], window[i], tolerance) ? _passed[i] + 1 : 0;
+                if (_passed[i] >= consecutive && imagesSeen >= minimumImages)
+                {
+                    converged.Add(i + 1);
+                }
+            }
+            return converged;
+        }
     }
 
     /// <summary>The next stage's deepest decoder after one ending at <paramref name="measuredLayers"/>: twice as deep, at most the network.</summary>

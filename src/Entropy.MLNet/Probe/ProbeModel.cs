@@ -224,6 +224,8 @@ public sealed class ProbeModel : IDisposable
             MeasuredLayers = truncated ? depth : null,
             Mode = Options.Mode == ProbeMode.Faithful ? null : "adaptive",
             TrainImagesUsed = Info.ImagesUsed,
+            WorkGflop = Info.TrainingFlop > 0 ? (Info.TrainingFlop + ProbeWork.Evaluation(Network.LayerSizes, depth, s)) / 1e9 : null,
+            FaithfulWorkGflop = Info.TrainingFlop > 0 ? ProbeWork.Faithful(Network.LayerSizes, (double)Info.TrainSamples * Options.Epochs, s) / 1e9 : null,
             LayerSizes = [.. Network.LayerSizes],
             Width = Options.Width.ToString(),
             Activation = Options.Activation.Name,
@@ -424,5 +426,8 @@ public sealed class ProbeModel : IDisposable
 
         /// <summary>Images the decoders trained on, when an adaptive budget stopped before the epochs' end (the deepest stage's count).</summary>
         public int? ImagesUsed { get; init; }
+
+        /// <summary>FLOP of the training (and of earlier stages' evaluations), for the work report; 0 when not counted.</summary>
+        public double TrainingFlop { get; init; }
     }
 }

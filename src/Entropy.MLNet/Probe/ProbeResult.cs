@@ -68,6 +68,15 @@ public sealed record ProbeResult
     /// <summary>The probe's mode: <c>adaptive</c>, or null for the authors' faithful method.</summary>
     public string? Mode { get; init; }
 
+    /// <summary>
+    /// The MLP probe's work in GFLOP under the FLOP model (<c>ProbeWork</c>): training as done (network forward and
+    /// decoder steps taken) plus every evaluation; null for other families.
+    /// </summary>
+    public double? WorkGflop { get; init; }
+
+    /// <summary>What the faithful method does for the same settings, in GFLOP under the same model (the ratio is the adaptive mode's saving).</summary>
+    public double? FaithfulWorkGflop { get; init; }
+
     /// <summary>Adaptive mode only: the images the deepest stage's decoders trained on before their losses converged (null: all of them, every epoch).</summary>
     public int? TrainImagesUsed { get; init; }
 

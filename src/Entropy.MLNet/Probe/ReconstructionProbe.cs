@@ -44,11 +44,12 @@ public static class ReconstructionProbe
         {
             int[] indices = TrainingIndices(train.Count, options);
             int? imagesUsed;
+            double trainingFlop;
             using (var trainer = network.CreateTrainer(options.LearningRate))
             using (var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream))
             {
                 int adaptiveImages = 0;
-                var history = new List<IReadOnlyList<double>>();
+                var windows = new AdaptiveBudget.LossWindows();
                 if (options.Mode == ProbeMode.Adaptive || trace is not null)
                 {
                     trainer.MeasureLosses = true;
@@ -74,14 +75,14 @@ public static class ReconstructionProbe
                     }
                     if (options.Mode == ProbeMode.Adaptive && chunk.DecoderLosses is not null)
                     {
-                        history.Add(chunk.DecoderLosses);
                         adaptiveImages = (int)chunk.ImagesSeen;
-                        return !AdaptiveBudget.SamplesConverged(history, chunk.ImagesSeen);
+                        return !FreezeConverged(trainer, windows.Add(chunk.DecoderLosses, chunk.ImagesSeen));
                     }
                     return true;
                 };
                 trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, report, ct);
                 imagesUsed = options.Mode == ProbeMode.Adaptive ? adaptiveImages : null;
+                trainingFlop = trainer.TrainingFlop;
             }
             var info = new ProbeModel.ModelInfo
             {
@@ -94,6 +95,7 @@ public static class ReconstructionProbe
                 TrainSeconds = watch.Elapsed.TotalSeconds,
                 Threads = threads,
                 ImagesUsed = imagesUsed,
+                TrainingFlop = trainingFlop,
             };
             return new ProbeModel(network, options, info);
         }
@@ -159,10 +161,12 @@ public static class ReconstructionProbe
             last = depth;
         }
         double trainSeconds = 0;
+        double flop = 0;
         while (true)
         {
             var stageWatch = Stopwatch.StartNew();
-            int images = TrainStage(network, train, indices, options, first, last, progress, ct);
+            (int images, double stageFlop) = TrainStage(network, train, indices, options, first, last, progress, ct);
+            flop += stageFlop;
             trainSeconds += stageWatch.Elapsed.TotalSeconds;
             var info = new ProbeModel.ModelInfo
             {
@@ -176,6 +180,7 @@ public static class ReconstructionProbe
                 Threads = threads,
                 MeasuredLayers = last < depth ? last : null,
                 ImagesUsed = images,
+                TrainingFlop = flop,
             };
             using var stage = new ProbeModel(network, options, info, ownsNetwork: false);
             ProbeResult result = stage.Evaluate(test, null, ct);
@@ -184,6 +189,8 @@ public static class ReconstructionProbe
                 progress?.Report(new ProbeProgress(ProbePhase.Done, 1, 1, 0));
                 return result with { TrainSeconds = trainSeconds, EvaluateSeconds = watch.Elapsed.TotalSeconds - trainSeconds };
             }
+            // This stage's evaluation is work too: it counts with the next stage's.
+            flop += ProbeWork.Evaluation(layout.LayerSizes, last, options.EntropySamples);
             first = last + 1;
             last = AdaptiveBudget.NextStage(last, depth);
             if (last > curveEnd)
@@ -193,8 +200,8 @@ public static class ReconstructionProbe
         }
     }
 
-    /// <summary>Trains decoders <paramref name="first"/>..<paramref name="last"/> until their losses converge; returns the images used.</summary>
-    private static int TrainStage(ProbeNetwork network, ImageDataset train, int[] indices, ProbeOptions options, int first, int last,
+    /// <summary>Trains decoders <paramref name="first"/>..<paramref name="last"/> until their losses converge; returns the images used and the FLOP spent.</summary>
+    private static (int Images, double Flop) TrainStage(ProbeNetwork network, ImageDataset train, int[] indices, ProbeOptions options, int first, int last,
         IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
         using var trainer = network.CreateTrainer(options.LearningRate);
@@ -204,20 +211,28 @@ public static class ReconstructionProbe
         trainer.ChunkRowTarget = AdaptiveBudget.ChunkRows;
         // Every stage sees the images in the same order, so each decoder is the one a single pass would have trained.
         using var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream);
-        var history = new List<IReadOnlyList<double>>();
+        var windows = new AdaptiveBudget.LossWindows();
         long images = 0;
         trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, chunk =>
         {
             images = chunk.ImagesSeen;
             progress?.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
-            if (chunk.DecoderLosses is null)
-            {
-                return true;
-            }
-            history.Add(chunk.DecoderLosses);
-            return !AdaptiveBudget.SamplesConverged(history, chunk.ImagesSeen);
+            return chunk.DecoderLosses is null || !FreezeConverged(trainer, windows.Add(chunk.DecoderLosses, chunk.ImagesSeen));
         }, ct);
-        return (int)Math.Min(int.MaxValue, images);
+        return ((int)Math.Min(int.MaxValue, images), trainer.TrainingFlop);
+    }
+
+    /// <summary>Freezes the decoders that converged; returns whether every decoder of the trainer's range is frozen (training can stop).</summary>
+    private static bool FreezeConverged(DecoderTrainer trainer, IReadOnlyList<int> converged)
+    {
+        foreach (int layer in converged)
+        {
+            if (layer >= trainer.FirstLayer && layer <= trainer.LastLayer)
+            {
+                trainer.Freeze(layer);
+            }
+        }
+        return trainer.DeepestTraining() == 0;
     }
 
     /// <summary>All images, or the first <see cref="ProbeOptions.TrainSamples"/> of a seeded permutation.</summary>

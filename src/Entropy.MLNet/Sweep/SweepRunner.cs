@@ -298,7 +298,7 @@ public static class SweepRunner
                 {
                     // The one difference a user meets after an upgrade: a faithful directory resumed with the adaptive default.
                     string hint = existing.Mode != settings.Mode
-                        ? $" A {existing.Mode} sweep resumes only in {existing.Mode} mode{(existing.Mode == SweepSettings.FaithfulMode ? " (entropy sweep --faithful)" : " (without --faithful)")}."
+                        ? $" A {existing.Mode} sweep resumes only in {existing.Mode} mode (entropy sweep --{existing.Mode})."
                         : string.Empty;
                     throw new ArgumentException(
                         $"'{directory}' holds results of a different sweep: {string.Join("; ", differences)} (existing vs requested).{hint} Use another output directory, or delete this one to start over.", nameof(directory));

@@ -17,58 +17,55 @@ public sealed class AdaptiveBudgetTests
     [ClassInitialize]
     public static void Init(TestContext context) => TorchRuntime.EnsureLoaded();
 
-    private static IReadOnlyList<double>[] Chunks(params double[][] losses) => [.. losses.Select(l => (IReadOnlyList<double>)l)];
-
     [TestMethod]
-    public void SamplesConverged_DecreasingLosses_NotUntilTheImprovementFallsBelowTheTolerance()
+    public void LossWindows_DecreasingLoss_FrozenOnlyOnceTheImprovementFallsBelowTheTolerance()
     {
-        // Two decoders whose summed loss falls by 5 % per chunk for ten chunks, then by 0.5 % per chunk.
-        var chunks = new List<IReadOnlyList<double>>();
-        double a = 1.0, b = 0.5;
-        int firstStop = -1;
-        for (int k = 0; k < 16; k++)
+        // Decoder 1's loss falls by 5 % per 2,048 images for ten windows, then by 0.5 %; decoder 2's is flat from the start;
+        // decoder 3 is not trained (NaN). Chunks of 1,024 images: two per window.
+        var windows = new AdaptiveBudget.LossWindows(windowImages: 2048, tolerance: 0.01, consecutive: 1, minimumImages: 4096);
+        double a = 1.0;
+        var frozenAt = new Dictionary<int, long>();
+        for (int chunk = 1; chunk <= 32; chunk++)
         {
-            double rate = k < 10 ? 0.95 : 0.995;
-            a *= rate;
-            b *= rate;
-            chunks.Add([a, b, double.NaN]);
-            bool stop = AdaptiveBudget.SamplesConverged(chunks, (k + 1) * 2048L);
-            if (stop && firstStop < 0)
+            if (chunk % 2 == 1)
             {
-                firstStop = k;
+                a *= chunk <= 20 ? 0.95 : 0.995;
             }
-            if (k < 10)
+            long images = chunk * 1024L;
+            foreach (int layer in windows.Add([a, 0.2, double.NaN], images))
             {
-                Assert.IsFalse(stop, $"chunk {k}: the loss still falls by 5 %");
+                frozenAt.TryAdd(layer, images);
+            }
+            if (chunk % 2 == 1)
+            {
+                Assert.IsFalse(frozenAt.ContainsKey(1) && frozenAt[1] == images, "only a completed window decides");
             }
         }
-        Assert.AreEqual(10, firstStop, "the first chunk whose improvement is below 1 %");
+        Assert.AreEqual(16, windows.Count);
+        Assert.AreEqual(4096, frozenAt[2], "a flat loss converges as soon as the minimum images are seen, not before");
+        Assert.AreEqual(11 * 2048L, frozenAt[1], "the first window whose improvement is below 1 % (window 11: chunks 21–22)");
+        Assert.IsFalse(frozenAt.ContainsKey(3), "a decoder not trained never converges");
     }
 
     [TestMethod]
-    public void SamplesConverged_FlatLosses_NeverBeforeTheMinimumImages()
+    public void LossWindows_OneQuietWindow_NotEnoughWhenTwoInARowAreAsked()
     {
-        var flat = Chunks([0.1, 0.2], [0.1, 0.2], [0.1, 0.2]);
-        Assert.IsFalse(AdaptiveBudget.SamplesConverged(flat, AdaptiveBudget.MinimumImages - 1));
-        Assert.IsTrue(AdaptiveBudget.SamplesConverged(flat, AdaptiveBudget.MinimumImages));
-        Assert.IsFalse(AdaptiveBudget.SamplesConverged(Chunks([0.1, 0.2]), 1_000_000), "one chunk has nothing to compare with");
+        // Windows of one chunk: the loss falls 3 %, then 0.1 % (a noisy pause), then 3 %, then 0.1 % twice.
+        var windows = new AdaptiveBudget.LossWindows(windowImages: 1000, tolerance: 0.005, consecutive: 2, minimumImages: 0);
+        double[] values = [1.0, 0.97, 0.969, 0.94, 0.9391, 0.9382];
+        int[] frozen = [.. values.Select((v, k) => windows.Add([v], (k + 1) * 1000L).Count)];
+        Assert.AreEqual("0,0,0,0,0,1", string.Join(",", frozen));
+        Assert.AreEqual(2, AdaptiveBudget.ConsecutiveWindows, "the default asks for two windows in a row");
     }
 
     [TestMethod]
-    public void SamplesConverged_RisingOrNonFiniteLoss_RisingStopsNonFiniteNever()
+    public void DecoderConverged_RisingConvergesNonFiniteNever()
     {
-        Assert.IsTrue(AdaptiveBudget.SamplesConverged(Chunks([0.1], [0.12]), 1_000_000), "a loss that no longer falls has converged");
-        Assert.IsFalse(AdaptiveBudget.SamplesConverged(Chunks([0.1], [double.PositiveInfinity]), 1_000_000));
-        Assert.IsFalse(AdaptiveBudget.SamplesConverged(Chunks([double.PositiveInfinity], [0.1]), 1_000_000));
-    }
-
-    [TestMethod]
-    public void SamplesConverged_Window_ComparesWholeWindows()
-    {
-        // Per chunk the loss alternates (noise); over windows of two chunks it is flat.
-        var noisy = Chunks([1.0], [0.9], [1.0], [0.9]);
-        Assert.IsFalse(AdaptiveBudget.SamplesConverged(Chunks([1.0], [0.9]), 1_000_000, window: 1));
-        Assert.IsTrue(AdaptiveBudget.SamplesConverged(noisy, 1_000_000, window: 2));
+        Assert.IsTrue(AdaptiveBudget.DecoderConverged(0.10, 0.12));
+        Assert.IsTrue(AdaptiveBudget.DecoderConverged(0.100, 0.0996));
+        Assert.IsFalse(AdaptiveBudget.DecoderConverged(0.100, 0.099));
+        Assert.IsFalse(AdaptiveBudget.DecoderConverged(0.1, double.PositiveInfinity));
+        Assert.IsFalse(AdaptiveBudget.DecoderConverged(double.NaN, 0.1));
     }
 
     [TestMethod]
@@ -159,6 +156,19 @@ public sealed class AdaptiveBudgetTests
         Assert.IsTrue(losses[1] > 0 && losses[2] > 0);
         // The chunk's mean holds the first mini-batch's loss before its step (the second's is after one step: close).
         Assert.AreEqual(expected2, losses[1], 0.05 * expected2);
+
+        // A frozen decoder takes no more steps; with every decoder of the range frozen, a chunk does nothing.
+        trainer.Freeze(3);
+        var third = cascade.Decode(3, ones(1, net.LayerSizes[3])).clone();
+        trainer.TrainBatches(rows, [64, 64]);
+        Assert.IsTrue(cascade.Decode(3, ones(1, net.LayerSizes[3])).allclose(third, 0, 0), "decoder 3 frozen");
+        Assert.IsTrue(double.IsNaN(trainer.ChunkLosses![2]));
+        Assert.AreEqual(2, trainer.DeepestTraining());
+        trainer.Freeze(2);
+        Assert.AreEqual(0, trainer.DeepestTraining());
+        var second = cascade.Decode(2, ones(1, net.LayerSizes[2])).clone();
+        trainer.TrainBatches(rows, [64, 64]);
+        Assert.IsTrue(cascade.Decode(2, ones(1, net.LayerSizes[2])).allclose(second, 0, 0));
     }
 
     private static ProbeOptions Adaptive(double sigmaW2) => new()

@@ -297,7 +297,7 @@ public sealed class SweepRunnerTests
         var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny() with { Mode = SweepSettings.AdaptiveMode }, s_train, s_test, dir, Options));
 
         StringAssert.Contains(ex.Message, "mode (\"faithful\" vs \"adaptive\")");
-        StringAssert.Contains(ex.Message, "--faithful");
+        StringAssert.Contains(ex.Message, "entropy sweep --faithful");
         CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName)));
     }
 

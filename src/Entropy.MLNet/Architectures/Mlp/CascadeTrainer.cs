@@ -115,7 +115,12 @@ internal sealed class CascadeTrainer : DecoderTrainer
             throw new ArgumentException($"The mini-batch sizes must be positive and add up to the {rows.shape[0]} rows.", nameof(sizes));
         }
         ct.ThrowIfCancellationRequested();
-        int last = LastLayer;
+        // The network is computed only as deep as the deepest decoder still training (frozen ones need no targets).
+        int last = DeepestTraining();
+        if (last == 0)
+        {
+            return;
+        }
         int workers = Math.Min(Workers, sizes.Count);
         long[] starts = new long[sizes.Count + 1];
         for (int k = 0; k < sizes.Count; k++)
@@ -159,7 +164,7 @@ internal sealed class CascadeTrainer : DecoderTrainer
             var squared = new double[last + 1][][];
             for (int l = firstTrained; l <= last; l++)
             {
-                squared[l] = new double[_decoders[l - 1].Blocks.Count][];
+                squared[l] = IsFrozen(l) ? [] : new double[_decoders[l - 1].Blocks.Count][];
             }
             Run(shares.Length, w =>
             {
@@ -200,8 +205,15 @@ internal sealed class CascadeTrainer : DecoderTrainer
             });
             var losses = new double[Layout.Depth];
             Array.Fill(losses, double.NaN);
+            double rowCount = rows.shape[0];
+            TrainingFlop += ProbeWork.Forward(Layout.LayerSizes, last, rowCount);
             for (int l = firstTrained; l <= last; l++)
             {
+                if (IsFrozen(l))
+                {
+                    continue;
+                }
+                TrainingFlop += ProbeWork.DecoderStep(Layout.LayerSizes, l, rowCount);
                 _decoders[l - 1].Advance(sizes.Count);
                 // The chunk's mean layer-local loss: each mini-batch's MSE (mean over B·n_out), averaged over the mini-batches.
                 double sum = 0;
@@ -243,6 +255,10 @@ internal sealed class CascadeTrainer : DecoderTrainer
         var items = new List<(int Layer, int Block, double Cost)>();
         for (int l = first; l <= last; l++)
         {
+            if (IsFrozen(l))
+            {
+                continue;
+            }
             var blocks = _decoders[l - 1].Blocks;
             for (int b = 0; b < blocks.Count; b++)
             {
