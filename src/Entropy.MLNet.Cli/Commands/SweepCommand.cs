@@ -330,6 +330,15 @@ internal static class SweepCommand
 internal sealed record SweepOutput(string Directory, string Dataset, int Depth, int ScoreDepth, int Ran, int Resumed, IReadOnlyList<string> Recovered,
     double Seconds, IReadOnlyList<SweepOutput.Row> Configurations, AgreementReport? Agreement, string? Report, SweepOutput.PredictionInfo? Prediction = null)
 {
+    /// <summary>The mode the probes ran in (faithful or adaptive).</summary>
+    public string Mode { get; init; } = SweepSettings.FaithfulMode;
+
+    /// <summary>This run's MLP work under the FLOP model, and the faithful method's for the same configurations (null when none was computed).</summary>
+    public WorkInfo? Work { get; init; }
+
+    /// <summary>Work in TFLOP: done, faithful, their ratio, the model.</summary>
+    internal sealed record WorkInfo(double Tflop, double FaithfulTflop, double Saving, string Model);
+
     /// <summary>Which calibrated predictor gave the scores, and where its constants come from.</summary>
     internal sealed record PredictionInfo(string Predictor, string Calibration, CalibrationProvenance Provenance);
 
@@ -346,7 +355,11 @@ internal sealed record SweepOutput(string Directory, string Dataset, int Depth, 
         AgreementReport? agreement = summary.Records.Any(r => r.GtMaxTrainableDepth is not null) ? Sweep.Agreement.Compute(summary.Records) : null;
         return new SweepOutput(summary.Directory, settings.Dataset, settings.MaxDepth, scoreDepth, summary.Ran, summary.Resumed, summary.Recovered,
             summary.Seconds, rows, agreement, report,
-            calibration is null ? null : new PredictionInfo(CalibratedPrediction.ProductName, calibration.Name, calibration.Provenance));
+            calibration is null ? null : new PredictionInfo(CalibratedPrediction.ProductName, calibration.Name, calibration.Provenance))
+        {
+            Mode = settings.Mode,
+            Work = summary.WorkGflop > 0 ? new WorkInfo(summary.WorkGflop / 1e3, summary.FaithfulGflop / 1e3, summary.FaithfulGflop / summary.WorkGflop, Architectures.ProbeWork.Model) : null,
+        };
     }
 
     public static string FormatDepth(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("F1", CultureInfo.InvariantCulture);
@@ -359,6 +372,10 @@ internal sealed record SweepOutput(string Directory, string Dataset, int Depth, 
             w.WriteLine($"Recovered: {line}");
         }
         w.WriteLine(string.Create(c, $"Sweep: {Configurations.Count} configuration(s) in {Directory} ({Ran} computed now, {Resumed} resumed; {Seconds:F1} s)"));
+        if (Work is { } work)
+        {
+            w.WriteLine(string.Create(c, $"Work ({Mode}, the {Ran} computed now): {work.Tflop:F2} TFLOP; the faithful method: {work.FaithfulTflop:F2} TFLOP ({work.Saving:F1}x). FLOP model: {work.Model}."));
+        }
         w.WriteLine(string.Create(c, $"Score = confidence that depth {ScoreDepth} is below the predicted trainable depth (> 0.5: predicted trainable)."));
         if (Prediction is { } info)
         {

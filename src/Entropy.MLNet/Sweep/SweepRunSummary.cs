@@ -7,4 +7,11 @@ namespace Entropy.MLNet.Sweep;
 /// <param name="Resumed">Configurations found already done (skipped).</param>
 /// <param name="Recovered">What resuming repaired (a truncated last line, orphan rows); empty when nothing.</param>
 /// <param name="Seconds">Wall-clock seconds of this run.</param>
-public sealed record SweepRunSummary(string Directory, IReadOnlyList<SweepRecord> Records, int Ran, int Resumed, IReadOnlyList<string> Recovered, double Seconds);
+public sealed record SweepRunSummary(string Directory, IReadOnlyList<SweepRecord> Records, int Ran, int Resumed, IReadOnlyList<string> Recovered, double Seconds)
+{
+    /// <summary>GFLOP computed by this run's MLP probes under the FLOP model (work.csv has them per configuration); 0 when none.</summary>
+    public double WorkGflop { get; init; }
+
+    /// <summary>GFLOP the faithful method needs for the same configurations.</summary>
+    public double FaithfulGflop { get; init; }
+}

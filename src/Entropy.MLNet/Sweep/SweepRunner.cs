@@ -71,6 +71,8 @@ public static class SweepRunner
         int ran = 0;
         var records = new List<SweepRecord>(contents.Records);
         var newCurves = new List<SweepCurvePoint>();
+        double workGflop = 0;
+        double faithfulGflop = 0;
         progress?.Report(new SweepProgress(completed, configurations.Count, resumed, null, "start", 0, null));
         string machine = Environment.MachineName;
 
@@ -122,6 +124,18 @@ public static class SweepRunner
                 Threads = probe.Threads,
                 Machine = machine,
             }.ToCsv() + "\n");
+            if (probe.WorkGflop is { } work && probe.FaithfulWorkGflop is { } faithful)
+            {
+                // A record of the work (the FLOP model's numbers), for the performance report; resume never reads it.
+                string workPath = Path.Combine(outputDirectory, SweepWork.FileName);
+                if (!File.Exists(workPath))
+                {
+                    DurableFile.Append(workPath, SweepWork.Header + "\n");
+                }
+                DurableFile.Append(workPath, new SweepWork(config.SigmaW2, config.SigmaB2, settings.Mode, work, faithful, probe.TrainImagesUsed, probe.MeasuredLayers, probeSeconds).ToCsv() + "\n");
+                workGflop += work;
+                faithfulGflop += faithful;
+            }
             records.Add(record);
             completed++;
             ran++;
@@ -130,7 +144,7 @@ public static class SweepRunner
         // The score lines: every row gets the calibrated prediction from its curve (resumed rows from curves.csv).
         IEnumerable<SweepCurvePoint> curves = contents.Curves.Where(c => c.Keep).Select(c => c.Value).Concat(newCurves);
         return new SweepRunSummary(outputDirectory, SweepPredictions.With(records.OrderBy(r => r.SigmaB2).ThenBy(r => r.SigmaW2), curves, SweepPredictions.CalibrationFor(settings)),
-            ran, resumed, recovered, watch.Elapsed.TotalSeconds);
+            ran, resumed, recovered, watch.Elapsed.TotalSeconds) { WorkGflop = workGflop, FaithfulGflop = faithfulGflop };
     }
 
     /// <summary>The probe options of one configuration of a sweep.</summary>
