@@ -30,6 +30,38 @@ public sealed class ProbeCommandTests
         Assert.AreEqual(string.Empty, stderr, "json mode prints no progress");
     }
 
+    [TestMethod]
+    public async Task Probe_Snapshots_WritesWhatTheProbeAnsweredAfterNImages()
+    {
+        using var dir = new Entropy.MLNet.Tests.Sweep.TempDirectory();
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--snapshots", "64,128", "--images", "0", "--out", dir.Path, "--format", "json"]);
+        Assert.AreEqual(0, code, stderr);
+        string[] snapshots = File.ReadAllLines(Path.Combine(dir.Path, "snapshots.csv"));
+        Assert.AreEqual("images,layer,cutoff,median_relative_entropy,normalized_median,differential_entropy,decoder_test_mse", snapshots[0]);
+        // Two snapshots of the 6-point curve: after the first chunk at or past 64 and 128 images (one 256-image chunk here: both at 256).
+        Assert.HasCount(1 + (2 * 6), snapshots);
+        using var doc = JsonDocument.Parse(stdout);
+        int cutoff = doc.RootElement.GetProperty("cutoff").GetInt32();
+        Assert.IsTrue(snapshots.Skip(1).All(l => l.StartsWith("256,", StringComparison.Ordinal) && l.Split(',')[2] == cutoff.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            "a snapshot after every image is the probe's own answer");
+        Assert.IsTrue(File.ReadAllLines(Path.Combine(dir.Path, "losses.csv")).Length > 1);
+        Assert.AreEqual("faithful", doc.RootElement.GetProperty("mode").GetString());
+
+        var (bad, _, badErr) = await CliRunner.RunAsync([.. Small, "--snapshots", "64"]);
+        Assert.AreEqual(1, bad);
+        StringAssert.Contains(badErr, "--snapshots: needs --out");
+    }
+
+    [TestMethod]
+    public async Task Probe_Adaptive_JsonSaysTheModeAndTheImagesUsed()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--adaptive", "--format", "json"]);
+        Assert.AreEqual(0, code, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.AreEqual("adaptive", doc.RootElement.GetProperty("mode").GetString());
+        Assert.AreEqual(256, doc.RootElement.GetProperty("trainImagesUsed").GetInt32(), "fewer images than one window: all of them");
+    }
+
     private static string[] Overflowing(string sigmaW2) =>
         ["probe", "--dataset", "mnist", "--sigma-w2", sigmaW2, "--activation", "relu", "--depth", "6", "--width", "32",
          "--train-samples", "128", "--entropy-samples", "10", "--threads", "1", "--device", "cpu", "--seed", "3", "--images", "0"];

@@ -90,6 +90,41 @@ public sealed class SweepCommandTests
     }
 
     [TestMethod]
+    public async Task Sweep_Adaptive_RecordsTheModeAndTheWork_FaithfulResumeRefused()
+    {
+        using var dir = new TempDirectory();
+        string outDir = dir.Sub("adaptive");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync([.. Tiny, "--adaptive", "--out", outDir]);
+
+        Assert.AreEqual(0, exit, stderr);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(outDir, SweepSettings.FileName)), "\"mode\": \"adaptive\"");
+        string[] work = File.ReadAllLines(Path.Combine(outDir, SweepWork.FileName));
+        Assert.AreEqual(SweepWork.Header, work[0]);
+        Assert.HasCount(3, work);
+        StringAssert.Contains(work[1], ",adaptive,");
+        StringAssert.Contains(stdout, "Work (adaptive, the 2 computed now):");
+        var (again, _, refused) = await CliRunner.RunAsync([.. Tiny, "--out", outDir]);
+        Assert.AreEqual(1, again);
+        StringAssert.Contains(refused, "mode (\"adaptive\" vs \"faithful\")");
+        StringAssert.Contains(refused, "entropy sweep --adaptive");
+    }
+
+    [TestMethod]
+    public async Task Sweep_AdaptiveWithFaithfulOrForACnn_RefusedBeforeAnyWork()
+    {
+        using var dir = new TempDirectory();
+        var (both, _, bothErr) = await CliRunner.RunAsync([.. Tiny, "--adaptive", "--faithful", "--out", dir.Sub("both")]);
+        var (cnn, _, cnnErr) = await CliRunner.RunAsync("sweep", "--architecture", "cnn", "--channels", "4", "--sigma-w2", "1", "--depth", "3", "--adaptive", "--no-report", "--out", dir.Sub("cnn"));
+
+        Assert.AreEqual(1, both);
+        StringAssert.Contains(bothErr, "--faithful and --adaptive exclude each other");
+        Assert.AreEqual(1, cnn);
+        StringAssert.Contains(cnnErr, "--adaptive: measured for mlp only");
+        Assert.IsFalse(Directory.Exists(dir.Sub("both")) || Directory.Exists(dir.Sub("cnn")));
+    }
+
+    [TestMethod]
     public async Task Sweep_DirectoryOfOtherSettings_RefusedNamingTheDifference()
     {
         using var dir = new TempDirectory();
