@@ -141,25 +141,21 @@ internal static class AdaptiveBudget
         }
     }
 
-    /// <summary>The next stage's deepest decoder after one ending at <paramref name="measuredLayers"/>: twice as deep, at most the network.</summary>
-    public static int NextStage(int measuredLayers, int depth) => (int)Math.Min(depth, 2L * Math.Max(1, measuredLayers));
-
-    /// <summary>The first stage's deepest decoder: <see cref="FirstStageDepth"/>, at least <see cref="MinimumDepth"/>, at most the network.</summary>
-    public static int FirstStage(int depth) => Math.Min(depth, Math.Max(FirstStageDepth, MinimumDepth));
-
-    private static double WindowSum(IReadOnlyList<IReadOnlyList<double>> losses, int start, int window)
+    /// <summary>
+    /// The next stage's deepest decoder after one ending at <paramref name="measuredLayers"/>: twice as deep; the whole
+    /// network once that reaches the curve's end (<paramref name="curveEnd"/>, the layers before the excluded last ones),
+    /// so that no stage is spent on the excluded layers alone.
+    /// </summary>
+    public static int NextStage(int measuredLayers, int depth, int curveEnd)
     {
-        double sum = 0;
-        for (int k = start; k < start + window; k++)
-        {
-            foreach (double v in losses[k])
-            {
-                if (!double.IsNaN(v))
-                {
-                    sum += v;
-                }
-            }
-        }
-        return sum;
+        long next = 2L * Math.Max(1, measuredLayers);
+        return next >= curveEnd ? depth : (int)next;
+    }
+
+    /// <summary>The first stage's deepest decoder: <see cref="FirstStageDepth"/> (at least <see cref="MinimumDepth"/>); the whole network when that reaches the curve's end.</summary>
+    public static int FirstStage(int depth, int curveEnd)
+    {
+        int first = Math.Max(FirstStageDepth, MinimumDepth);
+        return first >= curveEnd ? depth : first;
     }
 }

@@ -153,13 +153,9 @@ public static class ReconstructionProbe
         using var model = new ProbeModel(network, options, new ProbeModel.ModelInfo());
         int[] indices = TrainingIndices(train.Count, options);
         int first = 1;
-        int last = AdaptiveBudget.FirstStage(depth);
-        // A stage never ends inside the layers the curve leaves out (the narrow last layers): it goes to the end instead.
+        // A stage never ends at or inside the layers the curve leaves out (the narrow last layers): it goes to the end instead.
         int curveEnd = depth - options.ExcludedLastLayers;
-        if (last > curveEnd)
-        {
-            last = depth;
-        }
+        int last = AdaptiveBudget.FirstStage(depth, curveEnd);
         double trainSeconds = 0;
         double flop = 0;
         while (true)
@@ -192,11 +188,7 @@ public static class ReconstructionProbe
             // This stage's evaluation is work too: it counts with the next stage's.
             flop += ProbeWork.Evaluation(layout.LayerSizes, last, options.EntropySamples);
             first = last + 1;
-            last = AdaptiveBudget.NextStage(last, depth);
-            if (last > curveEnd)
-            {
-                last = depth;
-            }
+            last = AdaptiveBudget.NextStage(last, depth, curveEnd);
         }
     }
 

@@ -93,13 +93,15 @@ public sealed class AdaptiveBudgetTests
     }
 
     [TestMethod]
-    public void Stages_DoubleUpToTheNetwork()
+    public void Stages_DoubleUpToTheNetwork_NeverAStageForTheExcludedLayersAlone()
     {
-        Assert.AreEqual(50, AdaptiveBudget.FirstStage(200));
-        Assert.AreEqual(30, AdaptiveBudget.FirstStage(30));
-        Assert.AreEqual(100, AdaptiveBudget.NextStage(50, 200));
-        Assert.AreEqual(200, AdaptiveBudget.NextStage(100, 200));
-        Assert.AreEqual(150, AdaptiveBudget.NextStage(100, 150));
+        Assert.AreEqual(50, AdaptiveBudget.FirstStage(200, 198));
+        Assert.AreEqual(30, AdaptiveBudget.FirstStage(30, 28));
+        Assert.AreEqual(52, AdaptiveBudget.FirstStage(52, 50), "a first stage that would end at the curve's end takes the whole network");
+        Assert.AreEqual(100, AdaptiveBudget.NextStage(50, 200, 198));
+        Assert.AreEqual(200, AdaptiveBudget.NextStage(100, 200, 198));
+        Assert.AreEqual(150, AdaptiveBudget.NextStage(100, 150, 148));
+        Assert.AreEqual(102, AdaptiveBudget.NextStage(50, 102, 100), "depth 102: after 50 the next stage is the whole network, not 100 then 101–102");
     }
 
     [TestMethod]
@@ -110,7 +112,7 @@ public sealed class AdaptiveBudgetTests
         {
             float[][] full = [.. Enumerable.Range(0, 9).Select(s => Enumerable.Range(1, 198).Select(l => (float)((1 + (0.01 * s)) * (1.0 + (0.3 * Math.Min(l, plateau) / plateau)))).ToArray())];
             int fullCutoff = Cutoff.FromSamples(full);
-            int measured = AdaptiveBudget.FirstStage(200);
+            int measured = AdaptiveBudget.FirstStage(200, 198);
             while (true)
             {
                 float[][] truncated = [.. full.Select(c => c[..Math.Min(measured, c.Length)])];
@@ -120,7 +122,7 @@ public sealed class AdaptiveBudgetTests
                     Assert.AreEqual(fullCutoff, cutoff, $"plateau {plateau}: stopped at {measured}");
                     break;
                 }
-                measured = AdaptiveBudget.NextStage(measured, 200);
+                measured = AdaptiveBudget.NextStage(measured, 200, 198);
             }
         }
     }
@@ -194,7 +196,7 @@ public sealed class AdaptiveBudgetTests
 
         Assert.AreEqual("adaptive", a.Mode);
         // σ_w² 0.5 is deep in the ordered phase: the curve saturates within the first stage.
-        Assert.AreEqual(AdaptiveBudget.FirstStage(60), a.MeasuredLayers);
+        Assert.AreEqual(AdaptiveBudget.FirstStage(60, 58), a.MeasuredLayers);
         Assert.HasCount(58, a.MedianRelativeEntropy);
         Assert.IsTrue(a.MedianRelativeEntropy.Take(50).All(float.IsFinite));
         Assert.IsTrue(a.MedianRelativeEntropy.Skip(50).All(float.IsNaN) && a.DecoderTestMse.Skip(50).All(float.IsNaN));
