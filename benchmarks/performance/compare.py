@@ -46,14 +46,24 @@ def main():
         seed = sum(abs(s42[w] - s43[w]) for w in ws) / len(ws)
         fast = sum(abs(ad[w] - s42[w]) for w in ws) / len(ws)
         print(f"{flank:8} ({len(ws):2d} sigma_w^2): mean |faithful s42 - s43| = {seed:5.2f} layers (seed noise); mean |adaptive - faithful s42| = {fast:5.2f}")
-    # The fewer-images lever: the faithful probe stopped after N images (its snapshots), against the full epoch.
-    counts = sorted(set.intersection(*(set(snaps[w]) for w in grid)))
+    # The seed noise on every sigma_w^2 both faithful seeds have, and the fewer-images lever: the faithful probe stopped
+    # after N images (its snapshots), against the full epoch, with the same seed.
+    both = sorted(set(s42) & set(s43))
+    flanks = (('ordered', lambda w: w < CRITICAL), ('chaotic', lambda w: w >= CRITICAL))
+    noise = []
+    for flank, sel in flanks:
+        ws = [w for w in both if sel(w)]
+        if ws:
+            noise.append(f"{flank} ({len(ws)}) {sum(abs(s42[w] - s43[w]) for w in ws) / len(ws):5.2f}")
+    print("seed noise, every sigma_w^2 with both faithful seeds, mean |s42 - s43|: " + ", ".join(noise))
+    counts = sorted(set.intersection(*(set(snaps[w]) for w in both)))
     print("fewer images (faithful training stopped after N images), mean |cutoff(N) - cutoff(60,000)| per flank:")
     for n in counts:
         parts = []
-        for flank, sel in (('ordered', lambda w: w < CRITICAL), ('chaotic', lambda w: w >= CRITICAL)):
-            ws = [w for w in grid if sel(w)]
-            parts.append(f"{flank} {sum(abs(snaps[w][n] - s42[w]) for w in ws) / len(ws):5.2f}")
+        for flank, sel in flanks:
+            ws = [w for w in both if sel(w)]
+            if ws:
+                parts.append(f"{flank} {sum(abs(snaps[w][n] - s42[w]) for w in ws) / len(ws):5.2f}")
         print(f"  N = {n:6d} ({60000 / n:4.1f}x fewer images): " + ", ".join(parts))
 
 
