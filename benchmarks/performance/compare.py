@@ -4,7 +4,7 @@
 Reads, under benchmarks/performance/:
   faithful-s42/<sigma>/  the faithful probes of sweep seed 42 (entropy probe --snapshots: curves.csv, snapshots.csv, summary.json)
   faithful-s43/          the faithful sweep of seed 43 (entropy sweep: results.csv, timings.csv)
-  adaptive-s42/          the adaptive sweep of seed 42 (entropy sweep --adaptive: results.csv, work.csv)
+  adaptive-s42*/         the adaptive sweep of seed 42 (entropy sweep --adaptive: results.csv, work.csv), in one or two directories
 and prints one row per sigma_w^2 and the mean |difference| per flank. Standard library only.
 """
 import csv, json, os, sys
@@ -29,8 +29,12 @@ def main():
         s42[w] = json.load(open(os.path.join(d, 'summary.json')))['cutoff']
         snaps[w] = {int(r['images']): int(r['cutoff']) for r in rows(os.path.join(d, 'snapshots.csv'))}
     s43 = {float(r['sigmaW2']): int(r['cutoff']) for r in rows(os.path.join(HERE, 'faithful-s43', 'results.csv'))}
-    ad = {float(r['sigmaW2']): int(r['cutoff']) for r in rows(os.path.join(HERE, 'adaptive-s42', 'results.csv'))}
-    work = {float(r['sigmaW2']): r for r in rows(os.path.join(HERE, 'adaptive-s42', 'work.csv'))}
+    # adaptive-s42 and adaptive-s42-b (the same sweep seed, two sigma_w^2 run side by side to finish in time)
+    ad, work = {}, {}
+    for name in sorted(os.listdir(HERE)):
+        if name.startswith('adaptive-s42'):
+            ad.update({float(r['sigmaW2']): int(r['cutoff']) for r in rows(os.path.join(HERE, name, 'results.csv'))})
+            work.update({float(r['sigmaW2']): r for r in rows(os.path.join(HERE, name, 'work.csv'))})
     grid = sorted(set(s42) & set(s43) & set(ad))
     print(f"{'sigma_w^2':>9} {'faithful s42':>12} {'faithful s43':>12} {'adaptive s42':>12} {'layers':>6} {'images':>6} {'work saving':>11}")
     for w in grid:
