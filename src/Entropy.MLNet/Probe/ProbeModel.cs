@@ -405,6 +405,18 @@ public sealed class ProbeModel : IDisposable
     /// <summary>What a model knows about its data and training, saved with it.</summary>
     internal sealed record ModelInfo
     {
+        /// <summary>What a model trained on <paramref name="train"/> knows before its training is timed: the data, the images it may use, the threads.</summary>
+        public static ModelInfo Of(ImageDataset train, int trainSamples, int threads) => new()
+        {
+            Channels = train.Channels,
+            Height = train.Height,
+            Width = train.Width,
+            Dataset = train.Name,
+            Source = train.Source,
+            TrainSamples = trainSamples,
+            Threads = threads,
+        };
+
         public int Channels { get; init; }
 
         public int Height { get; init; }

@@ -32,31 +32,31 @@ public static class ReconstructionProbe
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(train);
         ct.ThrowIfCancellationRequested();
-        Device device = TorchRuntime.ResolveDevice(options.Device);
-        int threads = TorchThreads.Apply(options.Threads);
         var watch = Stopwatch.StartNew();
-        progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
-
-        Architecture architecture = ArchitectureCatalog.Get(options.Architecture);
-        NetworkLayout layout = options.Layout(train);
-        ProbeNetwork network = architecture.Create(options.ToNetworkDescription(), layout, options.Seed, device);
+        (ProbeNetwork network, int threads) = Build(train, options, progress);
         try
         {
             int[] indices = TrainingIndices(train.Count, options);
-            int? imagesUsed;
+            var trained = ProbeModel.ModelInfo.Of(train, indices.Length, threads);
+            int? imagesUsed = null;
             double trainingFlop;
-            using (var trainer = network.CreateTrainer(options.LearningRate))
-            using (var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream))
+            if (options.Mode == ProbeMode.Adaptive)
             {
-                int adaptiveImages = 0;
-                var windows = new AdaptiveBudget.LossWindows();
-                if (options.Mode == ProbeMode.Adaptive || trace is not null)
+                // Without test images only the samples rule applies: one stage over every layer.
+                (int images, trainingFlop) = TrainStage(network, train, indices, options, 1, network.Depth, progress, ct);
+                imagesUsed = images;
+            }
+            else
+            {
+                using var trainer = network.CreateTrainer(options.LearningRate);
+                using var shuffle = new Generator(unchecked((ulong)options.Seed) ^ ProbeModel.ShuffleStream);
+                if (trace is not null)
                 {
                     trainer.MeasureLosses = true;
                     trainer.ChunkRowTarget = AdaptiveBudget.ChunkRows;
                 }
                 int nextSnapshot = 0;
-                Func<TrainingChunk, bool>? report = progress is null && trace is null && options.Mode == ProbeMode.Faithful ? null : chunk =>
+                Func<TrainingChunk, bool>? report = progress is null && trace is null ? null : chunk =>
                 {
                     progress?.Report(new ProbeProgress(ProbePhase.Training, chunk.BatchesDone, chunk.BatchesTotal, chunk.ImagesPerSecond, chunk.Epoch));
                     if (trace is not null && chunk.DecoderLosses is not null)
@@ -65,38 +65,16 @@ public static class ReconstructionProbe
                         while (test is not null && nextSnapshot < trace.SnapshotImages.Count && chunk.ImagesSeen >= trace.SnapshotImages[nextSnapshot])
                         {
                             nextSnapshot++;
-                            using var snapshot = new ProbeModel(network, options, new ProbeModel.ModelInfo
-                            {
-                                Channels = train.Channels, Height = train.Height, Width = train.Width, Dataset = train.Name, Source = train.Source,
-                                TrainSamples = indices.Length, Threads = threads, ImagesUsed = (int)chunk.ImagesSeen,
-                            }, ownsNetwork: false);
+                            using var snapshot = new ProbeModel(network, options, trained with { ImagesUsed = (int)chunk.ImagesSeen }, ownsNetwork: false);
                             trace.Snapshots.Add((chunk.ImagesSeen, snapshot.Evaluate(test, null, ct)));
                         }
-                    }
-                    if (options.Mode == ProbeMode.Adaptive && chunk.DecoderLosses is not null)
-                    {
-                        adaptiveImages = (int)chunk.ImagesSeen;
-                        return !FreezeConverged(trainer, windows.Add(chunk.DecoderLosses, chunk.ImagesSeen));
                     }
                     return true;
                 };
                 trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, report, ct);
-                imagesUsed = options.Mode == ProbeMode.Adaptive ? adaptiveImages : null;
                 trainingFlop = trainer.TrainingFlop;
             }
-            var info = new ProbeModel.ModelInfo
-            {
-                Channels = train.Channels,
-                Height = train.Height,
-                Width = train.Width,
-                Dataset = train.Name,
-                Source = train.Source,
-                TrainSamples = indices.Length,
-                TrainSeconds = watch.Elapsed.TotalSeconds,
-                Threads = threads,
-                ImagesUsed = imagesUsed,
-                TrainingFlop = trainingFlop,
-            };
+            var info = trained with { TrainSeconds = watch.Elapsed.TotalSeconds, ImagesUsed = imagesUsed, TrainingFlop = trainingFlop };
             return new ProbeModel(network, options, info);
         }
         catch
@@ -142,16 +120,12 @@ public static class ReconstructionProbe
     private static ProbeResult RunAdaptive(ImageDataset train, ImageDataset test, ProbeOptions options, IProgress<ProbeProgress>? progress, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        Device device = TorchRuntime.ResolveDevice(options.Device);
-        int threads = TorchThreads.Apply(options.Threads);
         var watch = Stopwatch.StartNew();
-        progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
-        Architecture architecture = ArchitectureCatalog.Get(options.Architecture);
-        NetworkLayout layout = options.Layout(train);
-        int depth = layout.Depth;
-        ProbeNetwork network = architecture.Create(options.ToNetworkDescription(), layout, options.Seed, device);
-        using var model = new ProbeModel(network, options, new ProbeModel.ModelInfo());
+        (ProbeNetwork network, int threads) = Build(train, options, progress);
+        using var owner = network;
+        int depth = network.Depth;
         int[] indices = TrainingIndices(train.Count, options);
+        var trained = ProbeModel.ModelInfo.Of(train, indices.Length, threads);
         int first = 1;
         // A stage never ends at or inside the layers the curve leaves out (the narrow last layers): it goes to the end instead.
         int curveEnd = depth - options.ExcludedLastLayers;
@@ -164,16 +138,9 @@ public static class ReconstructionProbe
             (int images, double stageFlop) = TrainStage(network, train, indices, options, first, last, progress, ct);
             flop += stageFlop;
             trainSeconds += stageWatch.Elapsed.TotalSeconds;
-            var info = new ProbeModel.ModelInfo
+            var info = trained with
             {
-                Channels = train.Channels,
-                Height = train.Height,
-                Width = train.Width,
-                Dataset = train.Name,
-                Source = train.Source,
-                TrainSamples = indices.Length,
                 TrainSeconds = trainSeconds,
-                Threads = threads,
                 MeasuredLayers = last < depth ? last : null,
                 ImagesUsed = images,
                 TrainingFlop = flop,
@@ -186,10 +153,20 @@ public static class ReconstructionProbe
                 return result with { TrainSeconds = trainSeconds, EvaluateSeconds = watch.Elapsed.TotalSeconds - trainSeconds };
             }
             // This stage's evaluation is work too: it counts with the next stage's.
-            flop += ProbeWork.Evaluation(layout.LayerSizes, last, options.EntropySamples);
+            flop += ProbeWork.Evaluation(network.LayerSizes, last, options.EntropySamples);
             first = last + 1;
             last = AdaptiveBudget.NextStage(last, depth, curveEnd);
         }
+    }
+
+    /// <summary>Resolves the device and threads and builds the network with its untrained decoders (reported as the building phase).</summary>
+    private static (ProbeNetwork Network, int Threads) Build(ImageDataset train, ProbeOptions options, IProgress<ProbeProgress>? progress)
+    {
+        Device device = TorchRuntime.ResolveDevice(options.Device);
+        int threads = TorchThreads.Apply(options.Threads);
+        progress?.Report(new ProbeProgress(ProbePhase.Building, 0, 1, 0));
+        NetworkLayout layout = options.Layout(train);
+        return (ArchitectureCatalog.Get(options.Architecture).Create(options.ToNetworkDescription(), layout, options.Seed, device), threads);
     }
 
     /// <summary>Trains decoders <paramref name="first"/>..<paramref name="last"/> until their losses converge; returns the images used and the FLOP spent.</summary>
