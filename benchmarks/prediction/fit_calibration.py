@@ -107,6 +107,8 @@ def main():
     ap.add_argument('--truth', action='append', required=True)
     ap.add_argument('--commit', default='')
     ap.add_argument('--probe-command', default='')
+    ap.add_argument('--name', default='mnist-w128-tanh-500steps')
+    ap.add_argument('--probe-mode', default=None, help="'least-squares' for the closed-form probe's calibration")
     args = ap.parse_args()
     features = read_features(args.probe)
     truths = [read_truth(t) for t in args.truth]
@@ -114,7 +116,7 @@ def main():
     thp, thm, w = fit_all(features, truths, sigmas)
     out = {
         'formatVersion': 1,
-        'name': 'mnist-w128-tanh-500steps',
+        'name': args.name,
         'provenance': {
             'truth': ', '.join(args.truth) + ' (tanh, width 128, sigma_b^2 0.05, 500 SGD steps; both seeds)',
             'probe': args.probe_command or args.probe,
@@ -124,6 +126,7 @@ def main():
             'commit': args.commit,
             'date': datetime.date.today().isoformat(),
         },
+        **({'probeMode': args.probe_mode} if args.probe_mode else {}),
         'collapseDrop': DROP, 'mseFirstLayer': MSE_FIRST, 'mseLastLayer': MSE_LAST,
         'saturationDepth': round(math.exp(thp[0]), 4), 'orderedScale': round(math.exp(thp[1]), 6),
         'orderedExponent': round(thp[2], 6), 'chaoticScale': round(math.exp(thp[3]), 6), 'chaoticExponent': round(thp[4], 6),

@@ -32,8 +32,18 @@ internal static class ProbeCommand
         [nameof(ProbeOptions.ExcludedLastLayers)] = "--depth",
         [nameof(ProbeOptions.Architecture)] = "--architecture",
         [nameof(ProbeOptions.Channels)] = "--channels",
-        [nameof(ProbeOptions.Mode)] = "--adaptive",
+        [nameof(ProbeOptions.Mode)] = "--adaptive/--least-squares",
     };
+
+    /// <summary>The probe mode from its flags; the flags exclude each other.</summary>
+    internal static ProbeMode ParseMode(bool adaptive, bool leastSquares)
+    {
+        if (adaptive && leastSquares)
+        {
+            throw new ArgumentException("--adaptive and --least-squares exclude each other.");
+        }
+        return adaptive ? ProbeMode.Adaptive : leastSquares ? ProbeMode.LeastSquares : ProbeMode.Faithful;
+    }
 
     public static Command Create()
     {
@@ -59,6 +69,7 @@ internal static class ProbeCommand
         var gridLayers = new Option<string?>("--grid-layers") { Description = "Layers shown in reconstructions.png, e.g. 1,2,5,10 (default: all)." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
         var adaptive = new Option<bool>("--adaptive") { Description = "Adaptive mode (mlp only): decoders train until their losses converge and the cascade grows only until the curve has saturated (docs/performance.md). Default: the authors' faithful method." };
+        var leastSquares = new Option<bool>("--least-squares") { Description = "Least-squares decoders (mlp only): each decoder fitted in closed form (ridge regression in its pre-activation space) over the training images instead of one epoch of Adam; its own calibration and agreement numbers (docs/prediction.md). Default: the authors' faithful method." };
         var snapshots = new Option<string?>("--snapshots") { Description = "Study aid (faithful mode, needs --out): also measure the curve after these training-image counts, e.g. 4096,8192,16384, and write snapshots.csv and losses.csv (docs/performance.md)." };
         var outDir = new Option<string?>("--out") { Description = "Directory for reconstructions.png, ideal-inputs.png, curves.csv and result.json." };
         var command = new Command("probe",
@@ -66,7 +77,7 @@ internal static class ProbeCommand
             "Example: entropy probe --dataset mnist --sigma-w2 1.76 --depth 30 --out probe-1.76")
         {
             dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, epochs, batchSize, learningRate,
-            entropySamples, images, gridLayers, seed, threads, maxMemory, device, adaptive, snapshots, outDir, format,
+            entropySamples, images, gridLayers, seed, threads, maxMemory, device, adaptive, leastSquares, snapshots, outDir, format,
         };
         CliAction.Set(command, format, (parse, output, ct) =>
         {
@@ -91,7 +102,7 @@ internal static class ProbeCommand
                 Threads = parse.GetValue(threads),
                 MaxMemoryBytes = CommonOptions.ParseMaxMemory(parse.GetValue(maxMemory)),
                 Device = TorchRuntime.ParseDevice(parse.GetValue(device)!),
-                Mode = parse.GetValue(adaptive) ? ProbeMode.Adaptive : ProbeMode.Faithful,
+                Mode = ParseMode(parse.GetValue(adaptive), parse.GetValue(leastSquares)),
             };
             options = options with { ReconstructionImages = Math.Min(Math.Max(0, parse.GetValue(images)), Math.Max(0, options.EntropySamples)) };
             int[]? layers = ParseLayers(parse.GetValue(gridLayers));
@@ -281,8 +292,10 @@ internal static class ProbeCommand
         if (r.Mode is { } mode)
         {
             string depthNote = r.MeasuredLayers is { } m ? string.Create(ci, $"decoders 1..{m} (the curve saturated; deeper layers not measured)") : "every decoder";
-            string imagesNote = r.TrainImagesUsed is { } n ? string.Create(ci, $"{n} images per decoder before their losses converged") : "every image";
-            w.WriteLine(string.Create(ci, $"mode: {mode}: {depthNote}, {imagesNote} (--adaptive off: the authors' full epoch)"));
+            string imagesNote = r.TrainImagesUsed is not { } n ? "every image"
+                : mode == "least-squares" ? string.Create(ci, $"decoders fitted in closed form on {n} images")
+                : string.Create(ci, $"{n} images per decoder before their losses converged");
+            w.WriteLine(string.Create(ci, $"mode: {mode}: {depthNote}, {imagesNote} (without the flag: the authors' full epoch)"));
         }
         w.WriteLine();
         w.WriteLine(" index  layer   median KL    mean KL   normalised   diff. entropy   decoder test MSE");

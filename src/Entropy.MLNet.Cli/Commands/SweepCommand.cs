@@ -56,6 +56,7 @@ internal static class SweepCommand
         var scoreDepth = new Option<int?>("--score-depth") { Description = "Depth L whose trainability score the summary shows; default D/2." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads." };
         var faithful = new Option<bool>("--faithful") { Description = "The authors' full decoder training, every decoder on every image (the default)." };
+        var leastSquares = new Option<bool>("--least-squares") { Description = "mlp only: fit each decoder in closed form (ridge regression in its pre-activation space) instead of one epoch of Adam; uses --train-samples images (default all); its own calibration and agreement numbers are in docs/prediction.md." };
         var adaptive = new Option<bool>("--adaptive") { Description = "mlp only: freeze each decoder once its loss has converged and grow the cascade only until the curve has saturated; its agreement with the faithful method and its savings are in docs/performance.md." };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html at the end." };
 
@@ -67,7 +68,7 @@ internal static class SweepCommand
         {
             preset, dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, depth, width, activation, trainSamples, entropySamples, epochs, cutoffTolerance,
             groundTruth, gtEpochs, gtThreshold, gtOptimizer, gtLearningRate, gtTrainSamples, gtSearch, gtStep, gtDoubleSoftmax,
-            shard, output, scoreDepth, threads, faithful, adaptive, noReport, device, seed, format,
+            shard, output, scoreDepth, threads, faithful, adaptive, leastSquares, noReport, device, seed, format,
         };
         CliAction.Set(command, format, async (parse, cli, ct) =>
         {
@@ -123,7 +124,7 @@ internal static class SweepCommand
                 familyChannels,
                 p?.Architecture == family.Name ? p.BatchSize : null,
                 p?.Architecture == family.Name ? p.LearningRate : null,
-                Mode(family.Name, parse.GetValue(faithful), parse.GetValue(adaptive)));
+                Mode(family.Name, parse.GetValue(faithful), parse.GetValue(adaptive), parse.GetValue(leastSquares)));
             CheckDraft(draft);
             // Every option is checked before the sweep runs: a typo must not surface only after hours of probes.
             if (parse.GetValue(scoreDepth) is int sd && sd < 1)
@@ -172,17 +173,21 @@ internal static class SweepCommand
     /// The mode of a sweep: faithful unless --adaptive. The adaptive mode stays an option until it keeps the faithful
     /// answer at the promised saving (docs/performance.md); the convolutional families are measured faithfully only.
     /// </summary>
-    internal static string Mode(string family, bool faithful, bool adaptive)
+    internal static string Mode(string family, bool faithful, bool adaptive, bool leastSquares = false)
     {
-        if (faithful && adaptive)
+        if ((faithful ? 1 : 0) + (adaptive ? 1 : 0) + (leastSquares ? 1 : 0) > 1)
         {
-            throw new ArgumentException("--faithful and --adaptive exclude each other.");
+            throw new ArgumentException("--faithful, --adaptive and --least-squares exclude each other.");
         }
         if (adaptive && family != ArchitectureCatalog.MlpName)
         {
             throw new ArgumentException($"--adaptive: measured for mlp only; sweep '{family}' faithfully.");
         }
-        return adaptive ? SweepSettings.AdaptiveMode : SweepSettings.FaithfulMode;
+        if (leastSquares && family != ArchitectureCatalog.MlpName)
+        {
+            throw new ArgumentException($"--least-squares: mlp only; sweep '{family}' faithfully.");
+        }
+        return adaptive ? SweepSettings.AdaptiveMode : leastSquares ? SweepSettings.LeastSquaresMode : SweepSettings.FaithfulMode;
     }
 
     /// <summary>Checks the numbers with option names in the messages, before any data is loaded.</summary>

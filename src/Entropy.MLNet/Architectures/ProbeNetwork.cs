@@ -86,6 +86,14 @@ internal abstract class ProbeNetwork : IDisposable
     public abstract DecoderTrainer CreateTrainer(double learningRate);
 
     /// <summary>The frozen network's parameters (for tests and for checks that they never change).</summary>
+    /// <summary>
+    /// Fits decoders 1..<paramref name="lastLayer"/> in closed form on <paramref name="images"/> [N, n0] instead of
+    /// training them (<see cref="Probe.ProbeMode.LeastSquares"/>); returns the FLOP spent. Families without a closed form
+    /// refuse it (options validation says so first).
+    /// </summary>
+    public virtual double FitDecodersLeastSquares(Tensor images, int lastLayer, Action<int>? afterLayer, CancellationToken ct) =>
+        throw new NotSupportedException($"The '{Architecture.Name}' family has no least-squares decoders.");
+
     public abstract IEnumerable<Parameter> NetworkParameters();
 
     /// <summary>Writes the network's and the decoders' weights (after the descriptor the caller wrote).</summary>

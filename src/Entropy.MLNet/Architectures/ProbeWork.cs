@@ -28,6 +28,23 @@ internal static class ProbeWork
     /// <summary>FLOP of one step of decoder ℓ on <paramref name="images"/> images.</summary>
     public static double DecoderStep(IReadOnlyList<int> sizes, int layer, double images) => 4 * LayerProduct(sizes, layer) * images;
 
+    /// <summary>
+    /// FLOP of fitting decoders 1..<paramref name="last"/> in closed form on <paramref name="images"/> images: per layer the
+    /// forward 2·n_ℓ−1·n_ℓ, the Gram matrix 2·n_ℓ² and the cross products 2·n_ℓ·n_ℓ−1 per image, and the solve
+    /// (about n_ℓ³ + 2·n_ℓ²·n_ℓ−1).
+    /// </summary>
+    public static double LeastSquares(IReadOnlyList<int> sizes, int last, double images)
+    {
+        double sum = 0;
+        for (int l = 1; l <= last; l++)
+        {
+            double nIn = sizes[l];
+            double nOut = sizes[l - 1];
+            sum += (2 * ((nOut * nIn) + (nIn * nIn) + (nIn * nOut)) * images) + (nIn * nIn * nIn) + (2 * nIn * nIn * nOut);
+        }
+        return sum;
+    }
+
     /// <summary>FLOP of evaluating a probe whose decoders 1..<paramref name="measured"/> are trained, on <paramref name="samples"/> images.</summary>
     public static double Evaluation(IReadOnlyList<int> sizes, int measured, int samples)
     {

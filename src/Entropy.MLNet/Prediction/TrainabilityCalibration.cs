@@ -41,6 +41,14 @@ public sealed record TrainabilityCalibration
 
     private static readonly Lazy<TrainabilityCalibration> EmbeddedQuick = new(() => LoadEmbedded(QuickResourceName));
 
+    private static readonly Lazy<TrainabilityCalibration> EmbeddedLeastSquares = new(() => LoadEmbedded(LeastSquaresResourceName));
+
+    /// <summary>The embedded calibration of the least-squares probe: its resource name.</summary>
+    internal const string LeastSquaresResourceName = "Entropy.MLNet.Prediction.calibration-ls.json";
+
+    /// <summary>The least-squares probe mode's name, as settings.json and result files write it.</summary>
+    internal const string LeastSquaresMode = "least-squares";
+
     /// <summary>Format version (1).</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 
@@ -55,6 +63,12 @@ public sealed record TrainabilityCalibration
 
     /// <summary>The probe's decoder epochs the calibration was fitted for (null: any).</summary>
     public int? ProbeEpochs { get; init; }
+
+    /// <summary>
+    /// The probe mode the calibration was fitted for: null for the authors' trained decoders, <c>least-squares</c> for
+    /// the closed-form ones (whose features do not depend on the image budget, so its budget fields are null).
+    /// </summary>
+    public string? ProbeMode { get; init; }
 
     /// <summary>Collapse: the drop of the differential entropy below layer 1's (nats) that marks input-independent reconstructions.</summary>
     public required double CollapseDrop { get; init; }
@@ -99,8 +113,13 @@ public sealed record TrainabilityCalibration
     /// </summary>
     /// <param name="trainSamples">The probe's training images (null: all).</param>
     /// <param name="epochs">The probe's decoder epochs.</param>
-    public static TrainabilityCalibration ForProbe(int? trainSamples, int epochs)
+    /// <param name="mode">The probe mode (settings.json's name): <c>least-squares</c> has its own calibration, whatever the budget.</param>
+    public static TrainabilityCalibration ForProbe(int? trainSamples, int epochs, string? mode = null)
     {
+        if (mode == LeastSquaresMode)
+        {
+            return EmbeddedLeastSquares.Value;
+        }
         TrainabilityCalibration quick = EmbeddedQuick.Value;
         return trainSamples == quick.ProbeTrainSamples && epochs == quick.ProbeEpochs ? quick : Default;
     }
@@ -161,6 +180,10 @@ public sealed record TrainabilityCalibration
         if (Provenance is null || string.IsNullOrWhiteSpace(Provenance.Truth) || string.IsNullOrWhiteSpace(Provenance.Probe))
         {
             throw new InvalidDataException($"{source}: provenance.truth and provenance.probe are required.");
+        }
+        if (ProbeMode is not (null or LeastSquaresMode))
+        {
+            throw new InvalidDataException($"{source}: probeMode must be absent or '{LeastSquaresMode}'; got '{ProbeMode}'.");
         }
         if (ProbeTrainSamples is < 1 || ProbeEpochs is < 1)
         {

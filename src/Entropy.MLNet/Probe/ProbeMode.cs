@@ -12,4 +12,24 @@ public enum ProbeMode
     /// curve has saturated with a margin. docs/performance.md has the rules and what they cost in agreement.
     /// </summary>
     Adaptive,
+
+    /// <summary>
+    /// The decoders are fitted in closed form (ridge regression in their pre-activation space, one pass over the
+    /// training images) instead of trained by Adam: nothing undertrained, a fraction of the work. Its curves differ from
+    /// the authors' (the decoders are better), so it has its own calibration and agreement numbers (docs/prediction.md,
+    /// docs/performance.md). The MLP only.
+    /// </summary>
+    LeastSquares,
+}
+
+/// <summary>The modes' names in files and on the command line.</summary>
+internal static class ProbeModeNames
+{
+    /// <summary>"adaptive", "least-squares", or null for the faithful default (which result files leave out).</summary>
+    public static string? ToName(this ProbeMode mode) => mode switch
+    {
+        ProbeMode.Adaptive => "adaptive",
+        ProbeMode.LeastSquares => "least-squares",
+        _ => null,
+    };
 }

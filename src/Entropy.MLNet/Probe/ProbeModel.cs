@@ -222,7 +222,7 @@ public sealed class ProbeModel : IDisposable
             Depth = Options.Depth,
             Layers = layers,
             MeasuredLayers = truncated ? depth : null,
-            Mode = Options.Mode == ProbeMode.Faithful ? null : "adaptive",
+            Mode = Options.Mode.ToName(),
             TrainImagesUsed = Info.ImagesUsed,
             WorkGflop = Info.TrainingFlop > 0 ? (Info.TrainingFlop + ProbeWork.Evaluation(Network.LayerSizes, depth, s)) / 1e9 : null,
             FaithfulWorkGflop = Info.TrainingFlop > 0 ? ProbeWork.Faithful(Network.LayerSizes, (double)Info.TrainSamples * Options.Epochs, s) / 1e9 : null,

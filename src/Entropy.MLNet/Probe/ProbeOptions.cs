@@ -64,7 +64,9 @@ public sealed record ProbeOptions
 
     /// <summary>
     /// How much of the authors' training the probe does: <see cref="ProbeMode.Faithful"/> (default; every decoder, every
-    /// image, every epoch) or <see cref="ProbeMode.Adaptive"/> (stops where the answer no longer changes; the MLP only).
+    /// image, every epoch), <see cref="ProbeMode.Adaptive"/> (stops where the answer no longer changes; the MLP only) or
+    /// <see cref="ProbeMode.LeastSquares"/> (decoders in closed form over <see cref="TrainSamples"/> images; the MLP only;
+    /// <see cref="Epochs"/>, <see cref="BatchSize"/> and <see cref="LearningRate"/> do not apply).
     /// </summary>
     public ProbeMode Mode { get; init; } = ProbeMode.Faithful;
 
@@ -94,7 +96,7 @@ public sealed record ProbeOptions
     };
 
     /// <summary>What a probe of these options asks of the network, for the memory estimate.</summary>
-    internal ProbeWorkload ToWorkload(int trainCount) => new(BatchSize, trainCount, EntropySamples, ReconstructionImages);
+    internal ProbeWorkload ToWorkload(int trainCount) => new(BatchSize, trainCount, EntropySamples, ReconstructionImages, Mode == ProbeMode.LeastSquares);
 
     /// <summary>The layout of the network these options describe on <paramref name="train"/>'s images; throws as <see cref="Validate"/>.</summary>
     internal NetworkLayout Layout(ImageDataset train) =>
@@ -130,7 +132,8 @@ public sealed record ProbeOptions
             throw new ArgumentException($"Dataset '{train.Name}' ({train.Split}) is empty.", nameof(train));
         }
         NetworkOptionsValidation.ValidateTraining(Epochs, BatchSize, LearningRate);
-        ProbeMemoryEstimate.Check(architecture, layout, Math.Min(TrainSamples ?? train.Count, train.Count), this);
+        int fitted = TrainSamples ?? (Mode == ProbeMode.LeastSquares ? Architectures.Mlp.LeastSquaresDecoders.DefaultImages : train.Count);
+        ProbeMemoryEstimate.Check(architecture, layout, Math.Min(fitted, train.Count), this);
         if (EntropySamples < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(EntropySamples), $"EntropySamples must be at least 2 (the differential entropy needs a spread); got {EntropySamples}.");
@@ -169,6 +172,10 @@ public sealed record ProbeOptions
         if (Mode == ProbeMode.Adaptive && architecture.Name != ArchitectureCatalog.MlpName)
         {
             throw new ArgumentException($"The adaptive mode is measured for the MLP only; probe a '{architecture.Name}' faithfully.", nameof(Mode));
+        }
+        if (Mode == ProbeMode.LeastSquares && architecture.Name != ArchitectureCatalog.MlpName)
+        {
+            throw new ArgumentException($"Least-squares decoders exist for the MLP only; probe a '{architecture.Name}' faithfully.", nameof(Mode));
         }
         if (!Enum.IsDefined(Device))
         {

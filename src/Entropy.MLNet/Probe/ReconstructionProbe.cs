@@ -40,7 +40,18 @@ public static class ReconstructionProbe
             var trained = ProbeModel.ModelInfo.Of(train, indices.Length, threads);
             int? imagesUsed = null;
             double trainingFlop;
-            if (options.Mode == ProbeMode.Adaptive)
+            if (options.Mode == ProbeMode.LeastSquares)
+            {
+                // Without an image count the closed form takes a seeded subset: it needs far fewer images than Adam.
+                int[] fitted = options.TrainSamples is null
+                    ? TrainingIndices(train.Count, options with { TrainSamples = Architectures.Mlp.LeastSquaresDecoders.DefaultImages })
+                    : indices;
+                using var images = Images(train, fitted, network.Device);
+                trainingFlop = network.FitDecodersLeastSquares(images, network.Depth,
+                    progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, network.Depth, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
+                imagesUsed = fitted.Length;
+            }
+            else if (options.Mode == ProbeMode.Adaptive)
             {
                 // Without test images only the samples rule applies: one stage over every layer.
                 (int images, trainingFlop) = TrainStage(network, train, indices, options, 1, network.Depth, progress, ct);
@@ -202,6 +213,27 @@ public static class ReconstructionProbe
             }
         }
         return trainer.DeepestTraining() == 0;
+    }
+
+    /// <summary>The images <paramref name="indices"/> of <paramref name="data"/> as one tensor [N, n0] on <paramref name="device"/>.</summary>
+    private static Tensor Images(ImageDataset data, int[] indices, Device device)
+    {
+        int d = data.FeatureSize;
+        var buffer = new float[(long)indices.Length * d];
+        ReadOnlySpan<float> pixels = data.Pixels;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            pixels.Slice(indices[i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
+        }
+        var x = tensor(buffer, [indices.Length, d]);
+        if (device.type == DeviceType.CPU)
+        {
+            return x;
+        }
+        using (x)
+        {
+            return x.to(device);
+        }
     }
 
     /// <summary>All images, or the first <see cref="ProbeOptions.TrainSamples"/> of a seeded permutation.</summary>

@@ -5,16 +5,16 @@ namespace Entropy.MLNet.Sweep;
 /// <summary>Attaches the calibrated prediction (<see cref="SweepRecord.PredictedDepth"/>) to results rows from their curves.</summary>
 internal static class SweepPredictions
 {
-    /// <summary>The row with its calibrated prediction; the row as it is when it has no curve.</summary>
     /// <summary>
-    /// The calibration the product applies to this sweep's curves, or null for a network family no calibration was
+    /// The calibration the product applies to this sweep's curves (chosen by its budget and mode), or null for a network family no calibration was
     /// fitted for (the CNN and the ResNet): their predicted depth stays the authors' cutoff.
     /// </summary>
     public static TrainabilityCalibration? CalibrationFor(SweepSettings settings)
         => settings.Architecture is null || settings.Architecture == Architectures.ArchitectureCatalog.MlpName
-            ? TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs)
+            ? TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs, settings.Mode)
             : null;
 
+    /// <summary>The row with its calibrated prediction; the row as it is when it has no curve.</summary>
     public static SweepRecord With(SweepRecord record, IEnumerable<SweepCurvePoint> curve, TrainabilityCalibration? calibration)
     {
         if (calibration is null)

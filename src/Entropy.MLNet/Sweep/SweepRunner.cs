@@ -172,7 +172,12 @@ public static class SweepRunner
         EntropySamples = settings.EntropySamples,
         ReconstructionImages = Math.Min(options.PictureImages, settings.EntropySamples),
         CutoffTolerance = settings.CutoffTolerance,
-        Mode = settings.Mode == SweepSettings.AdaptiveMode ? ProbeMode.Adaptive : ProbeMode.Faithful,
+        Mode = settings.Mode switch
+        {
+            SweepSettings.AdaptiveMode => ProbeMode.Adaptive,
+            SweepSettings.LeastSquaresMode => ProbeMode.LeastSquares,
+            _ => ProbeMode.Faithful,
+        },
         Device = options.Device,
         Threads = options.Threads,
     };

@@ -75,8 +75,12 @@ public sealed record SweepSettings
     /// <summary>The adaptive mode's name in settings.json.</summary>
     public const string AdaptiveMode = "adaptive";
 
+    /// <summary>The least-squares mode's name in settings.json.</summary>
+    public const string LeastSquaresMode = "least-squares";
+
     /// <summary>
-    /// The probes' mode: <c>faithful</c> (the authors' full training) or <c>adaptive</c> (<see cref="Probe.ProbeMode.Adaptive"/>).
+    /// The probes' mode: <c>faithful</c> (the authors' full training), <c>adaptive</c> (<see cref="Probe.ProbeMode.Adaptive"/>)
+    /// or <c>least-squares</c> (<see cref="Probe.ProbeMode.LeastSquares"/>).
     /// A directory written before modes existed has none and reads as faithful; resume and merge refuse a mix.
     /// </summary>
     public string Mode { get; init; } = FaithfulMode;
@@ -180,13 +184,13 @@ public sealed record SweepSettings
             throw new ArgumentOutOfRangeException(nameof(LearningRate), "The learning rate must be finite and above 0 and the cutoff tolerance finite and at least 0.");
         }
         Shard?.Validate();
-        if (Mode is not (FaithfulMode or AdaptiveMode))
+        if (Mode is not (FaithfulMode or AdaptiveMode or LeastSquaresMode))
         {
-            throw new ArgumentException($"The mode must be '{FaithfulMode}' or '{AdaptiveMode}'; got '{Mode}'.", nameof(Mode));
+            throw new ArgumentException($"The mode must be '{FaithfulMode}', '{AdaptiveMode}' or '{LeastSquaresMode}'; got '{Mode}'.", nameof(Mode));
         }
-        if (Mode == AdaptiveMode && Architecture is not null && Architecture != Architectures.ArchitectureCatalog.MlpName)
+        if (Mode != FaithfulMode && Architecture is not null && Architecture != Architectures.ArchitectureCatalog.MlpName)
         {
-            throw new ArgumentException($"The adaptive mode is measured for the MLP only; sweep a {Architecture} faithfully.", nameof(Mode));
+            throw new ArgumentException($"The {Mode} mode exists for the MLP only; sweep a {Architecture} faithfully.", nameof(Mode));
         }
         if (Architecture is not null)
         {

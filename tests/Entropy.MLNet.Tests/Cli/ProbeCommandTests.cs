@@ -62,6 +62,18 @@ public sealed class ProbeCommandTests
         Assert.AreEqual(256, doc.RootElement.GetProperty("trainImagesUsed").GetInt32(), "fewer images than one window: all of them");
     }
 
+    [TestMethod]
+    public async Task Probe_LeastSquares_JsonSaysTheMode_WithAdaptiveRefused()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--format", "json"]);
+        Assert.AreEqual(0, code, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.AreEqual("least-squares", doc.RootElement.GetProperty("mode").GetString());
+        var (both, _, bothErr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--adaptive"]);
+        Assert.AreEqual(1, both);
+        StringAssert.Contains(bothErr, "--adaptive and --least-squares exclude each other");
+    }
+
     private static string[] Overflowing(string sigmaW2) =>
         ["probe", "--dataset", "mnist", "--sigma-w2", sigmaW2, "--activation", "relu", "--depth", "6", "--width", "32",
          "--train-samples", "128", "--entropy-samples", "10", "--threads", "1", "--device", "cpu", "--seed", "3", "--images", "0"];

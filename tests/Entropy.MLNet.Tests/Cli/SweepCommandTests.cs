@@ -111,6 +111,25 @@ public sealed class SweepCommandTests
     }
 
     [TestMethod]
+    public async Task Sweep_LeastSquares_RecordsTheMode_ResumeSaysWhichFlag_CnnRefused()
+    {
+        using var dir = new TempDirectory();
+        string outDir = dir.Sub("least-squares");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync([.. Tiny, "--least-squares", "--out", outDir]);
+
+        Assert.AreEqual(0, exit, stderr);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(outDir, SweepSettings.FileName)), "\"mode\": \"least-squares\"");
+        StringAssert.Contains(File.ReadAllLines(Path.Combine(outDir, SweepWork.FileName))[1], ",least-squares,");
+        var (again, _, refused) = await CliRunner.RunAsync([.. Tiny, "--adaptive", "--out", outDir]);
+        Assert.AreEqual(1, again);
+        StringAssert.Contains(refused, "entropy sweep --least-squares");
+        var (cnn, _, cnnErr) = await CliRunner.RunAsync("sweep", "--architecture", "cnn", "--channels", "4", "--sigma-w2", "1", "--depth", "3", "--least-squares", "--no-report", "--out", dir.Sub("cnn"));
+        Assert.AreEqual(1, cnn);
+        StringAssert.Contains(cnnErr, "--least-squares: mlp only");
+    }
+
+    [TestMethod]
     public async Task Sweep_AdaptiveWithFaithfulOrForACnn_RefusedBeforeAnyWork()
     {
         using var dir = new TempDirectory();
@@ -118,7 +137,7 @@ public sealed class SweepCommandTests
         var (cnn, _, cnnErr) = await CliRunner.RunAsync("sweep", "--architecture", "cnn", "--channels", "4", "--sigma-w2", "1", "--depth", "3", "--adaptive", "--no-report", "--out", dir.Sub("cnn"));
 
         Assert.AreEqual(1, both);
-        StringAssert.Contains(bothErr, "--faithful and --adaptive exclude each other");
+        StringAssert.Contains(bothErr, "--faithful, --adaptive and --least-squares exclude each other");
         Assert.AreEqual(1, cnn);
         StringAssert.Contains(cnnErr, "--adaptive: measured for mlp only");
         Assert.IsFalse(Directory.Exists(dir.Sub("both")) || Directory.Exists(dir.Sub("cnn")));

@@ -96,6 +96,19 @@ public sealed class CalibratedPredictionTests
     }
 
     [TestMethod]
+    public void ForProbe_LeastSquaresMode_GetsItsOwnCalibrationWhateverTheBudget()
+    {
+        TrainabilityCalibration ls = TrainabilityCalibration.ForProbe(null, 1, "least-squares");
+        Assert.AreEqual("least-squares", ls.ProbeMode);
+        Assert.AreSame(ls, TrainabilityCalibration.ForProbe(5000, 1, "least-squares"));
+        Assert.AreNotEqual(TrainabilityCalibration.Default.Name, ls.Name);
+        Assert.IsNull(TrainabilityCalibration.Default.ProbeMode);
+        Assert.AreSame(TrainabilityCalibration.Default, TrainabilityCalibration.ForProbe(null, 1, "faithful"));
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => TrainabilityCalibration.Parse((ls with { ProbeMode = "adam" }).ToJson(), "x.json"));
+        StringAssert.Contains(ex.Message, "x.json: probeMode");
+    }
+
+    [TestMethod]
     public void QuickPreset_CommittedRun_AgreesWithCommittedMnistTruthAtDepth30()
     {
         // README: `entropy sweep --preset quick --score-depth 30` against the committed MNIST truth (both seeds), both directions.

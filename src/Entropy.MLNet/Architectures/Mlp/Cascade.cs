@@ -203,6 +203,20 @@ public sealed class Cascade : nn.Module
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Sets decoder <paramref name="layer"/>'s weight [n_ℓ−1, n_ℓ] and bias [n_ℓ−1] (copied into its slice of the stacked parameters).</summary>
+    internal void SetDecoder(int layer, Tensor weight, Tensor bias)
+    {
+        var (g, i) = _where[CheckLayer(layer)];
+        var (w, b) = groups[g].TrainingViews(i);
+        using (w)
+        using (b)
+        using (no_grad())
+        {
+            w.copy_(weight);
+            b.copy_(bias);
+        }
+    }
+
     private bool SameShape(int a, int b) =>
         _sizes[a] == _sizes[b] && _sizes[a - 1] == _sizes[b - 1] && _tanhOutput[a - 1] == _tanhOutput[b - 1];
 

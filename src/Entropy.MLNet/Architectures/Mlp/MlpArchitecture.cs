@@ -97,7 +97,11 @@ internal sealed class MlpArchitecture : Architecture
         double batch = Math.Max(1, Math.Min(workload.BatchSize, workload.TrainCount));
         double chunkBatches = Math.Max(1, Math.Floor(Math.Min(DecoderTrainer.ChunkRows / batch, DecoderTrainer.ChunkBytes / (sizeof(float) * values * batch))));
         double rows = chunkBatches * batch;
-        double training = rows * sizeof(float) * ((3 * values) + sizes[0]);
+        // Least squares holds the training images and a few [N, n] matrices of one layer at a time, plus float64 Gram matrices.
+        double widest = sizes.Max();
+        double training = workload.ClosedForm
+            ? (workload.TrainCount * (double)sizeof(float) * (sizes[0] + (5 * widest))) + (4 * widest * widest * sizeof(double))
+            : rows * sizeof(float) * ((3 * values) + sizes[0]);
         int layers = sizes.Count - 1;
         double evaluation = (workload.EntropySamples * (double)sizeof(float) * ((2 * values) + (2.0 * layers * sizes[0])))
             + (workload.ReconstructionImages * (layers + 1.0) * sizes[0] * sizeof(float) * 2);

@@ -65,6 +65,13 @@ internal sealed class MlpProbeNetwork : ProbeNetwork
     public override DecoderTrainer CreateTrainer(double learningRate) => new CascadeTrainer(Network, Cascade, learningRate, Device);
 
     /// <inheritdoc/>
+    public override double FitDecodersLeastSquares(Tensor images, int lastLayer, Action<int>? afterLayer, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return LeastSquaresDecoders.Fit(Network, Cascade, images, lastLayer, afterLayer, ct);
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<Parameter> NetworkParameters() => Network.parameters();
 
     /// <inheritdoc/>
