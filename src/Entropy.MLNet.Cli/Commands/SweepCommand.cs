@@ -124,7 +124,7 @@ internal static class SweepCommand
                 familyChannels,
                 p?.Architecture == family.Name ? p.BatchSize : null,
                 p?.Architecture == family.Name ? p.LearningRate : null,
-                Mode(family.Name, parse.GetValue(faithful), parse.GetValue(adaptive), parse.GetValue(leastSquares)));
+                Mode(family.Name, parse.GetValue(faithful), parse.GetValue(adaptive), parse.GetValue(leastSquares), p?.Architecture == family.Name ? p.Mode : null));
             CheckDraft(draft);
             // Every option is checked before the sweep runs: a typo must not surface only after hours of probes.
             if (parse.GetValue(scoreDepth) is int sd && sd < 1)
@@ -170,11 +170,15 @@ internal static class SweepCommand
         string Mode = SweepSettings.FaithfulMode);
 
     /// <summary>
-    /// The mode of a sweep: faithful unless --adaptive. The adaptive mode stays an option until it keeps the faithful
+    /// The mode of a sweep: the flag's, else the preset's, else faithful. The adaptive mode stays an option until it keeps the faithful
     /// answer at the promised saving (docs/performance.md); the convolutional families are measured faithfully only.
     /// </summary>
-    internal static string Mode(string family, bool faithful, bool adaptive, bool leastSquares = false)
+    internal static string Mode(string family, bool faithful, bool adaptive, bool leastSquares = false, string? presetMode = null)
     {
+        if (!faithful && !adaptive && !leastSquares && presetMode is not null)
+        {
+            return presetMode;
+        }
         if ((faithful ? 1 : 0) + (adaptive ? 1 : 0) + (leastSquares ? 1 : 0) > 1)
         {
             throw new ArgumentException("--faithful, --adaptive and --least-squares exclude each other.");

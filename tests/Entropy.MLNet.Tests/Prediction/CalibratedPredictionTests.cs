@@ -109,11 +109,13 @@ public sealed class CalibratedPredictionTests
     }
 
     [TestMethod]
-    public void QuickPreset_CommittedRun_AgreesWithCommittedMnistTruthAtDepth30()
+    [DataRow("mnist-quick-ls")] // the preset: least-squares decoders, the MNIST least-squares calibration (not fitted on this run)
+    [DataRow("mnist-quick")] // --faithful: the authors' decoders with the quick budget's own (in-sample) calibration
+    public void QuickPreset_CommittedRun_AgreesWithCommittedMnistTruthAtDepth30(string run)
     {
         // README: `entropy sweep --preset quick --score-depth 30` against the committed MNIST truth (both seeds), both directions.
         string root = RepositoryRoot();
-        SweepResults quick = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "mnist-quick"));
+        SweepResults quick = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", run));
         foreach (string set in new[] { "mnist-seed1", "mnist-seed2" })
         {
             GroundTruthSet truth = GroundTruthSet.Load(Path.Combine(root, "benchmarks", "ground-truth", set));
