@@ -24,7 +24,7 @@ internal static class AgreementCommand
         };
         var sweeps = new Option<string[]>("--sweep")
         {
-            Description = "Sweep results directories whose probe cutoffs are scored (matched to ground truth by dataset, width and activation).",
+            Description = "Sweep results directories whose probe cutoffs are scored (matched to ground truth by family, dataset, width or channels, and activation; a sweep whose family no set has is refused).",
             AllowMultipleArgumentsPerToken = true,
         };
         var plot = new Option<string?>("--plot") { Description = "Folder for one agreement picture per ground-truth group (PNG)." };
@@ -70,10 +70,10 @@ internal static class AgreementCommand
         return command;
     }
 
-    /// <summary>The picture's file name: agreement-DATASET-ACTIVATION-wWIDTH-STEPS[-scan].png.</summary>
+    /// <summary>The picture's file name: agreement-DATASET-ACTIVATION-wWIDTH-STEPS[-scan].png (FAMILY-cCHANNELS for WIDTH's part for a CNN/ResNet).</summary>
     internal static string PictureName(AgreementGroup g)
         => string.Create(CultureInfo.InvariantCulture,
-            $"agreement-{g.Settings.Dataset.Replace(':', '_').Replace('/', '_')}-{g.Settings.Activation}-w{g.Settings.Width.Replace(',', '_')}-{g.Settings.Steps}{(g.Settings.Search == "scan" ? "-scan" : string.Empty)}.png");
+            $"agreement-{g.Settings.Dataset.Replace(':', '_').Replace('/', '_')}-{g.Settings.Activation}-{(g.Settings.EffectiveChannels is { } c ? $"{g.Settings.Family}-c{c}" : $"w{g.Settings.Width.Replace(',', '_')}")}-{g.Settings.Steps}{(g.Settings.Search == "scan" ? "-scan" : string.Empty)}.png");
 
     /// <summary>Reads every ground-truth directory named, or found one level below a named folder.</summary>
     /// <exception cref="ArgumentException">A path is neither.</exception>

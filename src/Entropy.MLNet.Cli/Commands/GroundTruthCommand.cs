@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Entropy.MLNet.Architectures.Convolutional;
 using Entropy.MLNet.Cli.Infrastructure;
 using Entropy.MLNet.Data;
 using Entropy.MLNet.Runtime;
@@ -22,8 +23,13 @@ internal static class GroundTruthCommand
         var device = CommonOptions.Device();
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist, cifar10-gray, cifar10, noise or folder:PATH.", DefaultValueFactory = _ => "mnist" };
         var sigmaW2 = new Option<string>("--sigma-w2") { Description = "sigma_w^2 grid: start:stop:step (inclusive) or a comma list.", DefaultValueFactory = _ => "0.25:4.0:0.25" };
-        var sigmaB2 = new Option<string>("--sigma-b2") { Description = "sigma_b^2 grid: a value, a comma list or start:stop:step.", DefaultValueFactory = _ => HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2) };
-        var width = new Option<string>("--width") { Description = "Width: a number such as 128, wide, shrinking or a list.", DefaultValueFactory = _ => "128" };
+        var sigmaB2 = new Option<string?>("--sigma-b2")
+        {
+            Description = $"sigma_b^2 grid: a value, a comma list or start:stop:step. Default {HelpDefaults.Number(ProbeDefaults.Mlp.SigmaB2)} for mlp, {HelpDefaults.Number(ConvolutionalDefaults.SigmaB2)} for cnn/resnet (the authors').",
+        };
+        var width = new Option<string?>("--width") { Description = "Width of the mlp: a number such as 128 (the default), wide, shrinking or a list; not for cnn/resnet (use --channels)." };
+        var architecture = ArchitectureOptions.Architecture();
+        var channels = ArchitectureOptions.Channels();
         var activation = new Option<string>("--activation") { Description = "Activation: tanh, relu, hardtanh, gelu, erf or linear.", DefaultValueFactory = _ => "tanh" };
         var steps = new Option<int>("--steps") { Description = "Budget in SGD steps per network.", DefaultValueFactory = _ => GroundTruthProtocol.DefaultSteps };
         var evaluateEvery = new Option<int>("--evaluate-every") { Description = "Steps between test evaluations (training stops at the first that reaches the threshold).", DefaultValueFactory = _ => GroundTruthProtocol.EvaluateEvery };
@@ -47,20 +53,28 @@ internal static class GroundTruthCommand
             "(protocol: docs/ground-truth.md). Every finished training is appended to DIR/trials.csv and every finished sigma_w^2 to DIR/boundaries.csv; run again to resume.\n" +
             "Example: entropy groundtruth --dataset mnist --data-dir data --seed 1 --threads 1 --out gt/mnist-s1")
         {
-            dataset, dataDir, sigmaW2, sigmaB2, width, activation, steps, evaluateEvery, threshold, learningRate, batchSize, trainSamples, testSamples,
+            dataset, dataDir, architecture, channels, sigmaW2, sigmaB2, width, activation, steps, evaluateEvery, threshold, learningRate, batchSize, trainSamples, testSamples,
             minDepth, maxDepth, search, scanStep, seed, shard, output, threads, device, format,
         };
         CliAction.Set(command, format, async (parse, cli, ct) =>
         {
             string name = (parse.GetValue(dataset) ?? "mnist").Trim();
             string key = name.StartsWith(DatasetCatalog.FolderPrefix, StringComparison.OrdinalIgnoreCase) ? name : name.ToLowerInvariant();
+            var family = ArchitectureOptions.Resolve(parse.GetValue(architecture), parse.GetValue(channels));
+            bool convolutional = family is ConvolutionalArchitecture;
+            if (convolutional && parse.GetValue(width) is not null)
+            {
+                throw new ArgumentException($"--width: applies to mlp, not '{family.Name}' (use --channels).");
+            }
             var settings = new GroundTruthSetSettings
             {
                 Dataset = key,
                 DatasetSource = "pending",
                 SigmaW2 = [.. SigmaRange.Parse(parse.GetValue(sigmaW2)!, "--sigma-w2").Values],
-                SigmaB2 = [.. SigmaRange.Parse(parse.GetValue(sigmaB2)!, "--sigma-b2").Values],
-                Width = Networks.NetworkWidth.Parse(parse.GetValue(width)!).ToString(),
+                SigmaB2 = [.. SigmaRange.Parse(parse.GetValue(sigmaB2) ?? HelpDefaults.Number(family.Defaults.SigmaB2), "--sigma-b2").Values],
+                Width = convolutional ? Networks.NetworkWidth.Wide.ToString() : Networks.NetworkWidth.Parse(parse.GetValue(width) ?? "128").ToString(),
+                Architecture = convolutional ? family.Name : null,
+                Channels = ArchitectureOptions.EffectiveChannels(family, parse.GetValue(channels)),
                 Activation = Networks.Activation.Parse(parse.GetValue(activation)!).Name,
                 Steps = parse.GetValue(steps),
                 EvaluateEvery = parse.GetValue(evaluateEvery),

@@ -56,6 +56,12 @@ public sealed class SweepTable
     /// <summary>Width rule of the probe networks.</summary>
     public string Width { get; set; } = "wide";
 
+    /// <summary>The probe networks' family (<c>cnn</c>, <c>resnet</c>); null for the MLP (and in tables saved before families).</summary>
+    public string? Architecture { get; set; }
+
+    /// <summary>Channels per layer of a convolutional family; null for the MLP.</summary>
+    public int? Channels { get; set; }
+
     /// <summary>The grid points.</summary>
 #pragma warning disable CA2227 // Serialised.
     public List<SweepPoint> Points { get; set; } = [];
@@ -150,6 +156,10 @@ public sealed class SweepTable
     // which bounds its size whatever the callers ask.
     private double XiC(double sigmaW2, double sigmaB2, string activation)
     {
+        if (Architecture == Architectures.Convolutional.ConvolutionalArchitecture.ResNetName)
+        {
+            return double.NaN; // no mean-field line for the ResNet (docs/architectures.md)
+        }
         var key = (sigmaW2, sigmaB2, activation);
         if (_xi.TryGetValue(key, out double xi))
         {
@@ -175,6 +185,32 @@ public sealed class SweepTable
         {
             throw new InvalidDataException("the sweep table is empty or has no curve length.");
         }
+        // The MLP's curve is at most its depth; a CNN's at most D + 2 layers, a ResNet's D + 3.
+        long layers;
+        if (Architecture is null)
+        {
+            layers = ProbeDepth;
+            if (Channels is not null)
+            {
+                throw new InvalidDataException("the sweep table of an MLP gives channels.");
+            }
+        }
+        else if (Architectures.ArchitectureCatalog.All.FirstOrDefault(a => a.Name == Architecture) is Architectures.Convolutional.ConvolutionalArchitecture conv)
+        {
+            if (Channels is not (>= 1 and <= Architectures.Convolutional.ConvolutionalSpec.MaxChannels))
+            {
+                throw new InvalidDataException($"the sweep table of a {Architecture} gives {Channels?.ToString(CultureInfo.InvariantCulture) ?? "no"} channels (1..{Architectures.Convolutional.ConvolutionalSpec.MaxChannels}).");
+            }
+            layers = (long)ProbeDepth + (conv.LayersAt(2) - 2);
+        }
+        else
+        {
+            throw new InvalidDataException($"the sweep table's architecture '{Architecture}' is not cnn or resnet.");
+        }
+        if (CurveLength > layers)
+        {
+            throw new InvalidDataException($"the sweep table's curve length {CurveLength} exceeds the {layers} layers of its depth-{ProbeDepth} probe.");
+        }
         foreach (var p in Points)
         {
             if (p is null || p.Curve is null || p.Curve.Length != CurveLength || !double.IsFinite(p.SigmaW2) || !double.IsFinite(p.SigmaB2)
@@ -193,6 +229,8 @@ public sealed class SweepTable
         CurveLength,
         CutoffTolerance,
         Width,
+        Architecture,
+        Channels,
         SigmaW2 = Points.Select(p => p.SigmaW2).Distinct().Order().ToArray(),
         SigmaB2 = Points.Select(p => p.SigmaB2).Distinct().Order().ToArray(),
         Activations = Points.Select(p => p.Activation).Distinct().ToArray(),

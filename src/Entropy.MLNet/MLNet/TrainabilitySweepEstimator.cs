@@ -43,12 +43,18 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
 
     /// <summary>Checks the image column and the options, then runs one probe per grid point (nothing runs when a check fails).</summary>
     /// <param name="input">Images (the rows are split, seeded, into decoder training and <see cref="TrainabilitySweepOptions.EntropySamples"/> held-out rows).</param>
-    /// <exception cref="ArgumentOutOfRangeException">The image column is missing or not a float vector, or an option is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The image column is missing, not a float vector, or (CNN/ResNet) without an image shape; or an option is invalid.</exception>
     public TrainabilitySweepTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         _options.Validate();
-        SchemaChecks.FloatVector(input.Schema, _options.InputColumnName);
+        var column = SchemaChecks.FloatVector(input.Schema, _options.InputColumnName);
+        if (Convolutional && _options.ImageShape is null && ((VectorDataViewType)column.Type).Dimensions.Length < 2)
+        {
+            // Checked on the schema, before the images are read: a flat column would be read as 1×1×N images.
+            throw new ArgumentOutOfRangeException(_options.InputColumnName,
+                $"The {_options.Architecture} sweep needs images: column '{_options.InputColumnName}' is a flat vector without (C, H, W) dimensions; use a column that has them (ExtractPixels keeps them) or set ImageShape.");
+        }
         var device = _env.ResolveDevice(_options.Device);
         int seed = _env.Seed(_options.Seed);
         var ct = _options.CancellationToken;
@@ -69,7 +75,13 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
         }
         channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
             $"Trainability sweep: {grid.Count} grid points, probe depth {_options.ProbeDepth}, {train.Count} training and {test.Count} held-out images, seed {seed}."));
-        var table = new SweepTable { ProbeDepth = _options.ProbeDepth, CutoffTolerance = _options.CutoffTolerance, Width = width.ToString() };
+        var table = new SweepTable
+        {
+            ProbeDepth = _options.ProbeDepth,
+            CutoffTolerance = _options.CutoffTolerance,
+            Width = width.ToString(),
+            Architecture = Convolutional ? Architectures.ArchitectureCatalog.Get(_options.Architecture).Name : null,
+        };
         for (int i = 0; i < grid.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -81,6 +93,7 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
                 : null;
             ProbeResult result = ReconstructionProbe.Run(train, test, probeOptions[i], progress, ct);
             table.CurveLength = result.MedianRelativeEntropy.Length;
+            table.Channels = result.Channels;
             table.Points.Add(new SweepPoint { SigmaW2 = g.W, SigmaB2 = g.B, Activation = g.A.Name, Cutoff = result.Cutoff, Curve = result.MedianRelativeEntropy, PredictedDepth = PredictedDepth(result) });
             channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
                 $"σ_w² = {g.W}, σ_b² = {g.B}, {g.A.Name}: cutoff {result.Cutoff} of {table.CurveLength} ({result.TrainSeconds:F2} s)."));
@@ -89,9 +102,16 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
         return TrainabilitySweepTransformer.Create(_env.Context, table);
     }
 
-    // The calibrated prediction of the product (docs/prediction.md), for this probe budget; null when it has no answer.
+    private bool Convolutional => Architectures.ArchitectureCatalog.Get(_options.Architecture) is Architectures.Convolutional.ConvolutionalArchitecture;
+
+    // The calibrated prediction of the product (docs/prediction.md), for this probe budget; null when it has no answer,
+    // and for the CNN and ResNet, whose curves the calibration (fitted on MLPs) does not cover: the score reads the cutoff.
     private double? PredictedDepth(ProbeResult result)
     {
+        if (Convolutional)
+        {
+            return null;
+        }
         TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(_options.TrainSamples, _options.Epochs);
         int n = result.MedianRelativeEntropy.Length;
         CurveFeatures features = CurveFeatures.FromCurves(result.DifferentialEntropy.Take(n).ToArray(), [.. result.DecoderTestMse.Take(n).Select(v => (double)v)], calibration);

@@ -41,6 +41,17 @@ public sealed class TrainabilitySweepOptions
     /// <summary>Width rule of the probe networks; default <c>wide</c>.</summary>
     public string Width { get; set; } = "wide";
 
+    /// <summary>
+    /// Network family: <c>mlp</c> (default), <c>cnn</c> or <c>resnet</c> (the paper's CNN and ResNet; they need the
+    /// column's C×H×W shape, H and W multiples of 4 and at least 12, <see cref="Width"/> <c>wide</c>, and take σ_b²,
+    /// batch and cutoff tolerance as set here: the authors used σ_b² 2e-5, batch 100 and tolerance 0.01 for them).
+    /// The curve of a CNN of depth D has D points, of a ResNet D + 1. Saved with the fitted table.
+    /// </summary>
+    public string Architecture { get; set; } = Architectures.ArchitectureCatalog.MlpName;
+
+    /// <summary>Channels per layer of <c>cnn</c>/<c>resnet</c>; null = the family's default (128, 32). Not for <c>mlp</c>.</summary>
+    public int? Channels { get; set; }
+
     /// <summary>Outputs of the networks' last layer; default 10.</summary>
     public int Classes { get; set; } = 10;
 
@@ -83,6 +94,8 @@ public sealed class TrainabilitySweepOptions
     /// <summary>The probe of one grid point (the one mapping from these options to the probe's), with the configuration's own seed.</summary>
     internal ProbeOptions ToProbeOptions(SweepConfiguration configuration, Activation activation, NetworkWidth width, DeviceKind device) => new()
     {
+        Architecture = Architecture,
+        Channels = Channels,
         SigmaW2 = configuration.SigmaW2,
         SigmaB2 = configuration.SigmaB2,
         Depth = ProbeDepth,
@@ -121,6 +134,18 @@ public sealed class TrainabilitySweepOptions
             ReconstructionProbeEstimatorOptions.ParseActivation(a, nameof(Activations));
         }
         ReconstructionProbeEstimatorOptions.ParseWidth(Width, nameof(Width));
+        // Unknown names throw naming Architecture; the images are checked against the family at Fit.
+        if (Architectures.ArchitectureCatalog.Get(Architecture) is Architectures.Convolutional.ConvolutionalArchitecture)
+        {
+            if (Channels is < 1 or > Architectures.Convolutional.ConvolutionalSpec.MaxChannels)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Channels), Channels, $"Channels must be in 1..{Architectures.Convolutional.ConvolutionalSpec.MaxChannels}; got {Channels}.");
+            }
+        }
+        else if (Channels is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Channels), Channels, $"Channels apply to cnn and resnet, not '{Architecture}' (use Width).");
+        }
         if (ProbeDepth < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(ProbeDepth), ProbeDepth, $"ProbeDepth must be at least 2; got {ProbeDepth}.");

@@ -317,7 +317,8 @@ public sealed class ProbeModel : IDisposable
     /// <summary>
     /// The authors' <c>get_perfect</c>: for each class k, a code for class k at the deepest layer decoded through the
     /// whole cascade C_1(…C_L(·)), giving an "ideal input" per class, [class][n0]. For the MLP the code is the vector
-    /// (−1 everywhere, +1 at k); an architecture without a class code at its last layer gives none (an empty array).
+    /// (−1 everywhere, +1 at k); the CNN and ResNet take the same code at their classifier head's output and decode it
+    /// through their head decoder first. An architecture without a class code gives none (an empty array).
     /// </summary>
     public float[][] IdealInputs()
     {

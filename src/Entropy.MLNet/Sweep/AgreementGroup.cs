@@ -43,5 +43,5 @@ public sealed record AgreementGroup(GroundTruthSetSettings Settings, IReadOnlyLi
     IReadOnlyList<AgreementPrediction> Predictions, IReadOnlyList<AgreementRow> Rows)
 {
     /// <summary>A short name: dataset (with its source unless files), activation, width, budget (and "scan" for a monotonicity scan).</summary>
-    public string Name => $"{Settings.Dataset}{(Settings.DatasetSource == "files" ? string.Empty : $" ({Settings.DatasetSource})")} {Settings.Activation} w{Settings.Width} {Settings.Steps} steps{(Settings.Search == "scan" ? " scan" : string.Empty)}";
+    public string Name => $"{Settings.Dataset}{(Settings.DatasetSource == "files" ? string.Empty : $" ({Settings.DatasetSource})")} {Settings.Activation} {(Settings.EffectiveChannels is { } c ? $"{Settings.Family} c{c}" : $"w{Settings.Width}")} {Settings.Steps} steps{(Settings.Search == "scan" ? " scan" : string.Empty)}";
 }

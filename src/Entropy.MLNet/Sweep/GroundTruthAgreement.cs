@@ -8,7 +8,13 @@ namespace Entropy.MLNet.Sweep;
 /// sweep directories of the same dataset, width and activation), the mean-field 6ξ_c (computed here) and, as the noise
 /// ceiling, one seed of the ground truth against another; with a calibration, also its predictions
 /// (<see cref="CalibratedPrediction"/>: the probe's curves alone, probe + mean field, and mean field alone). Cells are (σ_w², σ_b², depth) for every depth from the set's
-/// min depth to its cap (or to the predictor's range, when shorter: a probe of depth D answers up to D − 2).
+/// min depth to its cap (or to the predictor's range, when shorter: a probe answers up to its curve length, D − 2 for
+/// an MLP of depth D, D for the CNN, D + 1 for the ResNet).
+/// <para>
+/// A sweep is scored only against sets of its own family (architecture, and channels for the CNN and ResNet). The
+/// mean-field 6ξ_c is scored for the MLP and the CNN (the same recursion with fan_in = C·k²), not for the ResNet; the
+/// calibrated predictions, fitted on MLP curves, for the MLP only.
+/// </para>
 /// </summary>
 public static class GroundTruthAgreement
 {
@@ -19,7 +25,7 @@ public static class GroundTruthAgreement
     /// <param name="sets">Ground-truth directories; shards of one set are merged.</param>
     /// <param name="sweeps">Sweep directories whose probe cutoffs are scored where dataset, width and activation match.</param>
     /// <param name="calibration">A calibration whose predictions are scored too; null for none.</param>
-    /// <exception cref="ArgumentException">No set given.</exception>
+    /// <exception cref="ArgumentException">No set given, or a sweep whose family no set has.</exception>
     public static IReadOnlyList<AgreementGroup> Compute(IReadOnlyList<GroundTruthSet> sets, IReadOnlyList<SweepResults> sweeps, TrainabilityCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
@@ -27,6 +33,17 @@ public static class GroundTruthAgreement
         if (sets.Count == 0)
         {
             throw new ArgumentException("No ground-truth set given.", nameof(sets));
+        }
+        foreach (SweepResults sweep in sweeps)
+        {
+            if (!sets.Any(set => SameFamily(sweep.Settings, set.Settings)))
+            {
+                string given = string.Join("; ", sets.Select(set => Family(set.Settings.Family, set.Settings.EffectiveChannels)).Distinct(StringComparer.Ordinal));
+                string family = Family(SweepFamily(sweep.Settings), SweepChannels(sweep.Settings));
+                throw new ArgumentException(
+                    $"Sweep '{sweep.Directory}' probes {family}, but no ground-truth set given is of that family (given: {given}); a family is scored only against its own ground truth (entropy groundtruth --architecture …).",
+                    nameof(sweeps));
+            }
         }
         var groups = new List<AgreementGroup>();
         foreach (var group in sets.GroupBy(s => s.Settings with { Seed = 0, Shard = null }))
@@ -49,39 +66,41 @@ public static class GroundTruthAgreement
             var configurations = boundaries.Select(b => (b.SigmaW2, b.SigmaB2)).Distinct().ToList();
 
             var predictions = new List<AgreementPrediction>();
-            if (Theory.MeanFieldActivation.TryFromName(settings.Activation, out _))
+            // The calibration was fitted on MLP curves and ground truth; the ResNet has no mean-field line.
+            TrainabilityCalibration? familyCalibration = settings.Family == Architectures.ArchitectureCatalog.MlpName ? calibration : null;
+            if (settings.Family != Architectures.Convolutional.ConvolutionalArchitecture.ResNetName && Theory.MeanFieldActivation.TryFromName(settings.Activation, out _))
             {
                 // A point where the theory has no finite answer is NaN: reported as non-finite, never as a depth.
                 foreach (var (sw, sb) in configurations)
                 {
                     double six = SweepTheory.TryEvaluate(settings.Activation, sw, sb, out _, out double xi) ? 6 * xi : double.NaN;
                     predictions.Add(new AgreementPrediction(Agreement.TheoryName, "mean field", sw, sb, six, null));
-                    if (calibration is not null)
+                    if (familyCalibration is not null)
                     {
-                        predictions.Add(new AgreementPrediction(CalibratedPrediction.MeanFieldName, calibration.Name, sw, sb,
-                            CalibratedPrediction.MeanFieldDepth(double.IsNaN(six) ? double.NaN : six / 6, calibration), null));
+                        predictions.Add(new AgreementPrediction(CalibratedPrediction.MeanFieldName, familyCalibration.Name, sw, sb,
+                            CalibratedPrediction.MeanFieldDepth(double.IsNaN(six) ? double.NaN : six / 6, familyCalibration), null));
                     }
                 }
             }
             var probeRanges = new Dictionary<string, int>();
             foreach (SweepResults sweep in sweeps.Where(s => Matches(s.Settings, settings)))
             {
-                probeRanges[sweep.Directory] = sweep.Settings.MaxDepth - 2;
+                probeRanges[sweep.Directory] = SweepResults.CurveLength(sweep.Settings);
                 foreach (var (sw, sb) in configurations)
                 {
                     if (sweep.Records.FirstOrDefault(r => Same(r.SigmaW2, sw) && Same(r.SigmaB2, sb)) is { } record)
                     {
                         double? seconds = sweep.Timings.LastOrDefault(t => Same(t.SigmaW2, sw) && Same(t.SigmaB2, sb))?.ProbeSeconds;
                         predictions.Add(new AgreementPrediction(Agreement.ProbeName, sweep.Directory, sw, sb, record.Cutoff, seconds));
-                        if (calibration is not null)
+                        if (familyCalibration is { } cal)
                         {
                             // The calibrated predictions read the same probe (same seconds) and answer up to the set's cap.
                             var curve = sweep.Curve(record.SigmaW2, record.SigmaB2).OrderBy(p => p.Layer).ToList();
-                            CurveFeatures features = CurveFeatures.FromCurves([.. curve.Select(p => p.DifferentialEntropy)], [.. curve.Select(p => (double)p.DecoderTestMse)], calibration);
+                            CurveFeatures features = CurveFeatures.FromCurves([.. curve.Select(p => p.DifferentialEntropy)], [.. curve.Select(p => (double)p.DecoderTestMse)], cal);
                             double xi = record.XiC ?? (SweepTheory.TryEvaluate(settings.Activation, sw, sb, out _, out double x) ? x : double.NaN);
-                            predictions.Add(new AgreementPrediction(CalibratedPrediction.ProbeName, sweep.Directory, sw, sb, CalibratedPrediction.ProbeDepth(features, calibration), seconds));
+                            predictions.Add(new AgreementPrediction(CalibratedPrediction.ProbeName, sweep.Directory, sw, sb, CalibratedPrediction.ProbeDepth(features, cal), seconds));
                             predictions.Add(new AgreementPrediction(CalibratedPrediction.ProbeMeanFieldName, sweep.Directory, sw, sb,
-                                CalibratedPrediction.ProbeMeanFieldDepth(features, xi, calibration), seconds));
+                                CalibratedPrediction.ProbeMeanFieldDepth(features, xi, cal), seconds));
                         }
                     }
                 }
@@ -140,9 +159,21 @@ public static class GroundTruthAgreement
     }
 
     private static bool Matches(SweepSettings sweep, GroundTruthSetSettings truth)
-        => string.Equals(sweep.Dataset, truth.Dataset, StringComparison.OrdinalIgnoreCase)
-            && NetworkWidth.Parse(sweep.Width).ToString() == NetworkWidth.Parse(truth.Width).ToString()
+        => SameFamily(sweep, truth)
+            && string.Equals(sweep.Dataset, truth.Dataset, StringComparison.OrdinalIgnoreCase)
+            && (truth.EffectiveChannels is not null || NetworkWidth.Parse(sweep.Width).ToString() == NetworkWidth.Parse(truth.Width).ToString())
             && string.Equals(Activation.Parse(sweep.Activation).Name, Activation.Parse(truth.Activation).Name, StringComparison.Ordinal);
+
+    /// <summary>The same architecture and, for a convolutional family, the same channels.</summary>
+    private static bool SameFamily(SweepSettings sweep, GroundTruthSetSettings truth)
+        => SweepFamily(sweep) == truth.Family && SweepChannels(sweep) == truth.EffectiveChannels;
+
+    private static string SweepFamily(SweepSettings sweep) => Architectures.ArchitectureCatalog.Get(sweep.Architecture ?? Architectures.ArchitectureCatalog.MlpName).Name;
+
+    private static int? SweepChannels(SweepSettings sweep)
+        => Architectures.ArchitectureCatalog.Get(SweepFamily(sweep)) is Architectures.Convolutional.ConvolutionalArchitecture conv ? sweep.Channels ?? conv.DefaultChannels : null;
+
+    private static string Family(string name, int? channels) => channels is { } c ? $"a {name} with {c} channels" : $"an {name}";
 
     private static bool Same(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(a));
 

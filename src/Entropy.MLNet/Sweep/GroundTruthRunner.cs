@@ -7,7 +7,8 @@ namespace Entropy.MLNet.Sweep;
 
 /// <summary>
 /// Generates a ground-truth set (docs/ground-truth.md) into a directory: for every configuration of the grid (or of a
-/// shard), a depth search of trained networks, without probes.
+/// shard), a depth search of trained networks, without probes. A set of a convolutional family
+/// (<see cref="GroundTruthSetSettings.Architecture"/>) trains that family's network (the probe's, with its head).
 /// <para>
 /// Durability: every finished training is appended to trials.csv and fsynced before the next starts, and a
 /// configuration's boundaries.csv row once its search ends; kill -9 loses at most the training in flight. Running
@@ -40,7 +41,16 @@ public static class GroundTruthRunner
         settings.Validate();
         IReadOnlyList<SweepConfiguration> grid = settings.Grid();
         // Check the training options against the data before touching the directory.
-        settings.ToOptions(grid[0].SigmaW2, grid[0].SigmaB2, settings.MaxDepth).Validate(train, test);
+        GroundTruthOptions deepestOptions = settings.ToOptions(grid[0].SigmaW2, grid[0].SigmaB2, settings.MaxDepth);
+        var convolutional = Architectures.ArchitectureCatalog.Get(settings.Family) as Architectures.Convolutional.ConvolutionalArchitecture;
+        if (convolutional is null)
+        {
+            deepestOptions.Validate(train, test);
+        }
+        else
+        {
+            _ = Architectures.Convolutional.ConvolutionalGroundTruth.Check(train, test, deepestOptions, convolutional.Kind, settings.EffectiveChannels!.Value);
+        }
         using FileStream writerLock = Lock(directory);
         Prepare(settings, directory);
         GroundTruthSet existing = GroundTruthSet.Load(directory);
@@ -76,7 +86,9 @@ public static class GroundTruthRunner
                 }
                 var watch = Stopwatch.StartNew();
                 GroundTruthOptions options = settings.ToOptions(config.SigmaW2, config.SigmaB2, depth) with { Device = device, Threads = threads };
-                GroundTruthResult result = GroundTruthTrainer.Train(train, test, options, null, ct);
+                GroundTruthResult result = convolutional is null
+                    ? GroundTruthTrainer.Train(train, test, options, null, ct)
+                    : Architectures.Convolutional.ConvolutionalGroundTruth.Train(train, test, options, convolutional.Kind, settings.EffectiveChannels!.Value, null, ct);
                 var trial = new GroundTruthTrial
                 {
                     Dataset = settings.Dataset,

@@ -41,6 +41,26 @@ public sealed record GroundTruthSetSettings
     /// <summary>Activation name, e.g. <c>tanh</c>.</summary>
     public string Activation { get; init; } = "tanh";
 
+    /// <summary>
+    /// The architecture family (<c>cnn</c>, <c>resnet</c>); null for the MLP, and not written then, so that an MLP set's
+    /// groundtruth.json is as before families existed. A convolutional set's <see cref="Width"/> is <c>wide</c> (unused).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Architecture { get; init; }
+
+    /// <summary>Channels per layer of a convolutional family (null: the family's default); null (not written) for the MLP.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Channels { get; init; }
+
+    /// <summary>The family's name: <see cref="Architecture"/>, or <c>mlp</c>.</summary>
+    [JsonIgnore]
+    public string Family => Architecture ?? Architectures.ArchitectureCatalog.MlpName;
+
+    /// <summary>The channels a convolutional set's networks have (given or the family's default); null for the MLP.</summary>
+    [JsonIgnore]
+    public int? EffectiveChannels => Architectures.ArchitectureCatalog.Get(Family) is Architectures.Convolutional.ConvolutionalArchitecture conv
+        ? Channels ?? conv.DefaultChannels : null;
+
     /// <summary>Optimizer: <c>sgd</c> or <c>adam</c>.</summary>
     public string Optimizer { get; init; } = "sgd";
 
@@ -173,6 +193,21 @@ public sealed record GroundTruthSetSettings
         }
         _ = GroundTruthOptions.ParseOptimizer(Optimizer);
         _ = Networks.NetworkWidth.Parse(Width);
+        if (Architectures.ArchitectureCatalog.Get(Family) is Architectures.Convolutional.ConvolutionalArchitecture)
+        {
+            if (Networks.NetworkWidth.Parse(Width).ToString() != Networks.NetworkWidth.Wide.ToString())
+            {
+                throw new ArgumentException($"Width applies to the MLP, not '{Family}' (use Channels; set Width to 'wide'); got '{Width}'.", nameof(Width));
+            }
+            if (Channels is < 1 or > Architectures.Convolutional.ConvolutionalSpec.MaxChannels)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Channels), Channels, $"Channels must be in 1..{Architectures.Convolutional.ConvolutionalSpec.MaxChannels}.");
+            }
+        }
+        else if (Channels is not null)
+        {
+            throw new ArgumentException($"Channels apply to cnn and resnet, not '{Family}'.", nameof(Channels));
+        }
         _ = Networks.Activation.Parse(Activation);
         Shard?.Validate();
     }
@@ -206,6 +241,10 @@ public sealed record GroundTruthSetSettings
         if (settings.FormatVersion != CurrentFormatVersion)
         {
             throw new InvalidDataException($"{path}: format version {settings.FormatVersion}; this version of Entropy.MLNet reads version {CurrentFormatVersion}.");
+        }
+        if (!Architectures.ArchitectureCatalog.All.Any(a => a.Name == settings.Family))
+        {
+            throw new InvalidDataException($"{path}: unknown architecture '{settings.Family}'; expected one of: {string.Join(", ", Architectures.ArchitectureCatalog.All.Select(a => a.Name))}.");
         }
         return settings;
     }

@@ -197,7 +197,7 @@ public sealed record SweepSettings
             _ = Architectures.ArchitectureCatalog.Get(Architecture);
             if (GroundTruth is not null && Architecture != Architectures.ArchitectureCatalog.MlpName)
             {
-                throw new ArgumentException($"Ground truth in a sweep trains MLPs only; train a {Architecture} with 'entropy train --architecture {Architecture}'.", nameof(GroundTruth));
+                throw new ArgumentException($"Ground truth in a sweep trains MLPs only; measure a {Architecture}'s with 'entropy groundtruth --architecture {Architecture}' (one network: 'entropy train --architecture {Architecture}').", nameof(GroundTruth));
             }
         }
         if (GroundTruth is { } gt)

@@ -65,7 +65,46 @@ public sealed class ConvolutionalProbePhysicsTests
         Assert.HasCount(784, result.Reconstructions.Images[0][9]);
         Assert.AreEqual("resnet", result.Architecture);
         Assert.AreEqual(8, result.Channels);
-        Assert.IsTrue(result.IdealInputs is null or { Length: 0 }); // no class code: the decoders stop before the head
+        Assert.IsNotNull(result.IdealInputs);
+        Assert.HasCount(10, result.IdealInputs);
+        Assert.IsTrue(result.IdealInputs.All(image => image.Length == 784 && image.All(float.IsFinite)));
+    }
+
+    [TestMethod]
+    [DataRow("cnn")]
+    [DataRow("resnet")]
+    public void IdealInputs_OnePerClassOfTheImageShape_FiniteAndDeterministicForASeed(string architecture)
+    {
+        var options = Small(architecture, 1.0, 3, channels: 4) with { TrainSamples = 50 };
+        float[][] first, again, otherSeed, untrained;
+        using (ProbeModel model = ReconstructionProbe.Fit(TestData.Train, options))
+        {
+            first = model.IdealInputs();
+        }
+        using (ProbeModel model = ReconstructionProbe.Fit(TestData.Train, options))
+        {
+            again = model.IdealInputs();
+        }
+        using (ProbeModel model = ReconstructionProbe.Fit(TestData.Train, options with { Seed = options.Seed + 1 }))
+        {
+            otherSeed = model.IdealInputs();
+        }
+        using (ProbeModel model = ReconstructionProbe.Fit(TestData.Train, options with { TrainSamples = 10, BatchSize = 10 }))
+        {
+            untrained = model.IdealInputs();
+        }
+
+        Assert.HasCount(10, first);
+        Assert.IsTrue(first.All(image => image.Length == 28 * 28 && image.All(float.IsFinite)));
+        Assert.IsTrue(first.All(image => image.All(v => v is >= -1f and <= 1f)), "the image decoder ends in tanh");
+        for (int k = 0; k < first.Length; k++)
+        {
+            CollectionAssert.AreEqual(first[k], again[k], $"class {k}: same seed, same ideal input");
+        }
+        Assert.IsFalse(first[0].SequenceEqual(first[1]), "the class code reaches the image");
+        Assert.IsFalse(first[0].SequenceEqual(otherSeed[0]), "another seed, another network");
+        // The head decoder trains with the others: 5 Adam steps against 1 give another ideal input.
+        Assert.IsFalse(first[0].SequenceEqual(untrained[0]), "the head decoder is trained");
     }
 
     [TestMethod]
@@ -84,6 +123,7 @@ public sealed class ConvolutionalProbePhysicsTests
 
         Assert.AreEqual(architecture, loaded.Architecture);
         CollectionAssert.AreEqual(model.RelativeEntropyPerLayer(batch, 3), loaded.RelativeEntropyPerLayer(batch, 3));
+        CollectionAssert.AreEqual(model.IdealInputs()[7], loaded.IdealInputs()[7], "the head decoder is saved too");
     }
 
     [TestMethod]

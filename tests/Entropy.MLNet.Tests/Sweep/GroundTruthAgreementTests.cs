@@ -88,6 +88,39 @@ public sealed class GroundTruthAgreementTests
         Assert.AreEqual((0.2 + 0.15) / 2, row.MedianComputeRatio!.Value, 1e-15);
     }
 
+    [TestMethod]
+    public void Compute_ResNetSet_HasNoMeanFieldRows_CnnSetKeepsThem()
+    {
+        GroundTruthSet Family(string architecture) => new("dir", Settings(1, null) with { Architecture = architecture, Channels = 4, Width = "wide" },
+            [], [Boundary(1.0, 1, GroundTruthBoundaryStatus.Found, 4, 10), Boundary(2.0, 1, GroundTruthBoundaryStatus.Found, 6, 10)]);
+
+        AgreementGroup resnet = GroundTruthAgreement.Compute([Family("resnet")], [], Entropy.MLNet.Prediction.TrainabilityCalibration.Default).Single();
+        AgreementGroup cnn = GroundTruthAgreement.Compute([Family("cnn")], [], Entropy.MLNet.Prediction.TrainabilityCalibration.Default).Single();
+
+        Assert.IsEmpty(resnet.Predictions);
+        Assert.IsTrue(cnn.Predictions.All(p => p.Predictor == Agreement.TheoryName), "6ξ_c only: cal-mf was fitted on MLPs");
+        Assert.HasCount(2, cnn.Predictions);
+        StringAssert.Contains(cnn.Name, "cnn c4");
+    }
+
+    [TestMethod]
+    public void Settings_FamilyFields_WrittenOnlyForConvolutionalSets_AndChecked()
+    {
+        GroundTruthSetSettings mlp = Settings(1, null);
+        GroundTruthSetSettings cnn = mlp with { Architecture = "cnn", Channels = 8, Width = "wide" };
+
+        Assert.DoesNotContain("architecture", mlp.ToJson());
+        StringAssert.Contains(cnn.ToJson(), "\"architecture\": \"cnn\"");
+        Assert.AreNotEqual(cnn, cnn with { Architecture = "resnet" }); // another group
+        Assert.AreEqual(128, (cnn with { Channels = null }).EffectiveChannels);
+        Assert.IsNull(mlp.EffectiveChannels);
+        cnn.Validate();
+        Assert.AreEqual("Width", Assert.Throws<ArgumentException>((cnn with { Width = "128" }).Validate).ParamName);
+        Assert.AreEqual("Channels", Assert.Throws<ArgumentException>((mlp with { Channels = 8 }).Validate).ParamName);
+        Assert.AreEqual("Channels", Assert.Throws<ArgumentOutOfRangeException>((cnn with { Channels = 0 }).Validate).ParamName);
+        Assert.IsNotEmpty(cnn.Differences(cnn with { Channels = 16 }));
+    }
+
     private static GroundTruthSetSettings Settings(int seed, SweepShard? shard) => new()
     {
         Dataset = "mnist",

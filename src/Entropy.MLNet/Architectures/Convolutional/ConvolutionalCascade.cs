@@ -14,13 +14,22 @@ namespace Entropy.MLNet.Architectures.Convolutional;
 /// weight and bias U(±1/√fan_in) with fan_in = out_channels·k² (the weight layout is [in, out, k, k]), drawn from a
 /// private generator. The transposed convolutions use <c>functional.conv_transpose2d</c> (TorchSharp's
 /// <c>nn.ConvTranspose2d</c> mishandles an asymmetric output padding, and the crop is not a padding anyway).
+/// <para>
+/// Not the authors': a head decoder, a linear map from the classifier head's output [classes] back to the last
+/// layer's [c, H_L, W_L] (tanh for a bounded activation), trained like the others, so that a class code can be decoded
+/// through the whole cascade (the ideal inputs, as the MLP's, whose last layer is its classifier). It is not part of
+/// the curve, and it draws from its own stream, so the layer decoders are the same with or without it.
+/// </para>
 /// </summary>
 internal sealed class ConvolutionalCascade : nn.Module
 {
     private const ulong InitialisationStream = 0x5DEECE66DUL;
+    private const ulong HeadStream = 0x9E3779B97F4A7C15UL;
 
     private readonly ParameterList weights;
     private readonly ParameterList biases;
+    private readonly Parameter head_weight;
+    private readonly Parameter head_bias;
     private readonly int[] _firstStage;
     private readonly ConvolutionalSpec _spec;
 
@@ -53,6 +62,14 @@ internal sealed class ConvolutionalCascade : nn.Module
             }
             _firstStage[spec.Layers + 1] = index;
         }
+        using (no_grad())
+        using (var generator = new Generator(unchecked((ulong)spec.Seed) ^ HeadStream))
+        {
+            // PyTorch's default for nn.Linear(classes, c·H_L·W_L): U(±1/√classes), weight [out, in].
+            double bound = 1.0 / Math.Sqrt(spec.Classes);
+            head_weight = Uniform([spec.LayerSize(spec.Layers), spec.Classes], bound, generator, target);
+            head_bias = Uniform([spec.LayerSize(spec.Layers)], bound, generator, target);
+        }
         RegisterComponents();
     }
 
@@ -70,6 +87,20 @@ internal sealed class ConvolutionalCascade : nn.Module
             result.Add(biases[i]);
         }
         return result;
+    }
+
+    /// <summary>The head decoder's parameters (its own optimiser).</summary>
+    public IReadOnlyList<Parameter> HeadDecoderParameters() => [head_weight, head_bias];
+
+    /// <summary>The head decoder applied to the classifier head's output [B, classes]: [B, c, H_L, W_L], the last layer's shape.</summary>
+    public Tensor DecodeHead(Tensor code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        using var scope = NewDisposeScope();
+        var (c, h, w) = _spec.LayerShape(_spec.Layers);
+        Tensor full = nn.functional.linear(code, head_weight, head_bias);
+        Tensor activated = _spec.Activation.IsBounded ? full.tanh() : full;
+        return activated.view(code.shape[0], c, h, w).MoveToOuterDisposeScope();
     }
 
     /// <summary>Decoder ℓ applied to layer ℓ's output, giving a tensor shaped as layer ℓ − 1's output.</summary>

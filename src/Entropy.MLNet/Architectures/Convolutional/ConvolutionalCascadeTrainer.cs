@@ -7,13 +7,16 @@ namespace Entropy.MLNet.Architectures.Convolutional;
 /// Trains the decoders of a <see cref="ConvolutionalCascade"/> as the authors: for every mini-batch, walk the frozen
 /// network layer by layer; decoder ℓ gets one Adam step (its own optimiser, PyTorch defaults) on the mean squared error
 /// between its output and layer ℓ − 1's output (the image for ℓ = 1). No decoder sees the cascade's error. Only two
-/// layer outputs live at a time. The pass over the data (shuffles, chunks, progress) is the seam's.
+/// layer outputs live at a time. The pass over the data (shuffles, chunks, progress) is the seam's. When the whole
+/// cascade trains, the head decoder (see <see cref="ConvolutionalCascade"/>) gets one step too, from the classifier
+/// head's output back to the last layer's; it reads the frozen network only and changes no other decoder.
 /// </summary>
 internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
 {
     private readonly ConvolutionalNetwork _network;
     private readonly ConvolutionalCascade _cascade;
     private readonly optim.Optimizer[] _optimizers;
+    private readonly optim.Optimizer _headOptimizer;
 
     public ConvolutionalCascadeTrainer(NetworkLayout layout, ConvolutionalNetwork network, ConvolutionalCascade cascade, double learningRate, Device device)
         : base(layout, device)
@@ -25,6 +28,7 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
         {
             _optimizers[l - 1] = optim.Adam(cascade.DecoderParameters(l), lr: learningRate);
         }
+        _headOptimizer = optim.Adam(cascade.HeadDecoderParameters(), lr: learningRate);
     }
 
     /// <inheritdoc/>
@@ -84,6 +88,19 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
             previous.Dispose();
             previous = next;
         }
+        if (upToLayer == _cascade.Layers)
+        {
+            using var scope = NewDisposeScope();
+            Tensor code;
+            using (no_grad())
+            {
+                code = _network.Head(previous);
+            }
+            Tensor loss = nn.functional.mse_loss(_cascade.DecodeHead(code), previous);
+            _headOptimizer.zero_grad();
+            loss.backward();
+            _headOptimizer.step();
+        }
         return losses;
     }
 
@@ -97,5 +114,6 @@ internal sealed class ConvolutionalCascadeTrainer : DecoderTrainer
         {
             optimizer.Dispose();
         }
+        _headOptimizer.Dispose();
     }
 }

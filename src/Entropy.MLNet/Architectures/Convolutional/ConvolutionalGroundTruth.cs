@@ -20,6 +20,17 @@ internal static class ConvolutionalGroundTruth
     public static GroundTruthResult Train(ImageDataset train, ImageDataset test, GroundTruthOptions options, ConvolutionalKind kind, int channels,
         IProgress<GroundTruthProgress>? progress = null, CancellationToken ct = default)
     {
+        ConvolutionalSpec spec = Check(train, test, options, kind, channels);
+        ct.ThrowIfCancellationRequested();
+        Device device = TorchRuntime.ResolveDevice(options.Device);
+        using var network = new ConvolutionalNetwork(spec, device);
+        return GroundTruthTrainer.TrainNetwork(network, train, test, options, device, progress, ct);
+    }
+
+    /// <summary>The checks of <see cref="Train"/> (network, training options, data shapes, memory budget), without training.</summary>
+    /// <exception cref="ArgumentException">An invalid option (the parameter name is the option's).</exception>
+    public static ConvolutionalSpec Check(ImageDataset train, ImageDataset test, GroundTruthOptions options, ConvolutionalKind kind, int channels)
+    {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,9 +66,6 @@ internal static class ConvolutionalGroundTruth
         MemoryBudget.Check(bytes + images, options.MaxMemoryBytes,
             $"Training a {spec.ArchitectureName} of depth {spec.Depth} with {spec.Channels} channels at batch size {options.BatchSize}",
             $"{breakdown}, images {MemoryBudget.Format(images)}");
-        ct.ThrowIfCancellationRequested();
-        Device device = TorchRuntime.ResolveDevice(options.Device);
-        using var network = new ConvolutionalNetwork(spec, device);
-        return GroundTruthTrainer.TrainNetwork(network, train, test, options, device, progress, ct);
+        return spec;
     }
 }

@@ -36,6 +36,9 @@ internal static class ConvolutionalMemoryEstimate
             }
         }
         network += (c * c * k2) + c + (spec.Classes * c);
+        // The head decoder: Linear(classes → c·H_L·W_L).
+        double last = spec.LayerSize(spec.Layers);
+        decoders += (spec.Classes * last) + last;
         return (network, decoders);
     }
 

@@ -106,8 +106,16 @@ internal sealed class ConvolutionalNetwork : nn.Module<Tensor, Tensor>
         {
             x = LayerOutput(l, x);
         }
+        return Head(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The classifier head φ(W·mean(φ(conv(h_L)))) applied to the last layer's output [B, c, H_L, W_L]: [B, classes].</summary>
+    public Tensor Head(Tensor last)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        using var scope = NewDisposeScope();
         // The authors average-pool the 5×5 map whole; the mean over the map is the same for any input size.
-        Tensor pooled = Spec.Activation.Apply(nn.functional.conv2d(x, head_weight, head_bias)).mean([2L, 3L]);
+        Tensor pooled = Spec.Activation.Apply(nn.functional.conv2d(last, head_weight, head_bias)).mean([2L, 3L]);
         return Spec.Activation.Apply(pooled.matmul(classifier.t())).MoveToOuterDisposeScope();
     }
 

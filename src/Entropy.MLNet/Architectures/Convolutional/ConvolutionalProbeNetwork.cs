@@ -1,3 +1,4 @@
+using Entropy.MLNet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -66,8 +67,18 @@ internal sealed class ConvolutionalProbeNetwork : ProbeNetwork
     }
 
     /// <inheritdoc/>
-    /// <remarks>None: the authors' CNN/ResNet decoders stop at the last block, before the classifier head.</remarks>
-    public override Tensor? IdealInputs() => null;
+    /// <remarks>
+    /// The code for class k is (−1 everywhere, +1 at k) at the classifier head's output, as the MLP's at its last layer;
+    /// the head decoder maps it to the last block's shape and the cascade decodes it to the image.
+    /// </remarks>
+    public override Tensor? IdealInputs()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor oneHot = eye(Classes, device: Device).mul_(TorchScalars.Two).sub_(TorchScalars.One);
+        return Reconstruct(Cascade.DecodeHead(oneHot), Depth).MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc/>
     public override DecoderTrainer CreateTrainer(double learningRate) => new ConvolutionalCascadeTrainer(Layout, Network, Cascade, learningRate, Device);
