@@ -47,6 +47,9 @@ public sealed class SweepMappingOutput
 
     /// <summary>Mean-field ξ_c.</summary>
     public float XiC { get; set; }
+
+    /// <summary>The depth ProbeScore and PredictedLabel read: the calibrated predicted depth, or the cutoff for a table without one (see <see cref="SweepPrediction.PredictedDepth"/>).</summary>
+    public float PredictedDepth { get; set; }
 }
 
 /// <summary>The sweep's row mapping around a <see cref="SweepTable"/> (read-only, so thread-safe).</summary>
@@ -72,6 +75,7 @@ internal sealed class SweepMapping(SweepTable table)
         output.ProbeScore = p.Score;
         output.PredictedLabel = p.PredictedTrainable;
         output.XiC = p.XiC;
+        output.PredictedDepth = p.PredictedDepth;
     }
 }
 

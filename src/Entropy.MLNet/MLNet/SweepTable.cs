@@ -149,7 +149,7 @@ public sealed class SweepTable
         // while predicted ≥ L says untrainable, so the score reads the whole layers the decision reads.
         float score = (float)TrainabilityScore.Score(Math.Floor(predicted), depth);
         double xi = XiC(sigmaW2, sigmaB2, act);
-        return new SweepPrediction(cutoff, curve, score, predicted >= depth, (float)xi);
+        return new SweepPrediction(cutoff, curve, score, predicted >= depth, (float)xi, (float)predicted);
     }
 
     // Each unseen (σ_w², σ_b²) costs milliseconds of mean-field work, so values are cached; a full cache starts over,
@@ -218,6 +218,10 @@ public sealed class SweepTable
             {
                 throw new InvalidDataException("a sweep point is inconsistent (curve length, σ values, cutoff or activation).");
             }
+            if (p.PredictedDepth is { } d && !(double.IsFinite(d) && d >= 0))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"a sweep point's predicted depth is {d}; it must be a finite number of at least 0."));
+            }
         }
     }
 
@@ -255,4 +259,5 @@ public sealed class SweepTable
 /// <param name="Score">The project's trainability score in (0, 1) of Depth against the calibrated predicted depth (<see cref="SweepPoint.PredictedDepth"/>, or Cutoff without one; <see cref="TrainabilityScore.Score(double, int)"/>): above ½ exactly when predicted trainable.</param>
 /// <param name="PredictedTrainable">Predicted depth ≥ Depth.</param>
 /// <param name="XiC">Mean-field correlation depth scale ξ_c (<see cref="MeanFieldTheory"/>; +∞ on the critical line).</param>
-public sealed record SweepPrediction(float Cutoff, float[] EntropyCurve, float Score, bool PredictedTrainable, float XiC);
+/// <param name="PredictedDepth">The depth Score and PredictedTrainable read: the calibrated predicted depth (<see cref="SweepPoint.PredictedDepth"/>, interpolated along σ_w²), or Cutoff for a table without one.</param>
+public sealed record SweepPrediction(float Cutoff, float[] EntropyCurve, float Score, bool PredictedTrainable, float XiC, float PredictedDepth);

@@ -9,11 +9,12 @@ namespace Entropy.MLNet.MLNet;
 /// The trainability predictor: an ML.NET binary-classification pipeline on probe features. Given a fitted
 /// <see cref="TrainabilitySweepTransformer"/>, <c>Fit</c> on labelled configurations (<c>SigmaW2</c>, <c>SigmaB2</c>,
 /// <c>Depth</c>, optional <c>Activation</c>, and a Boolean label: did a network of that configuration train) runs
-/// sweep → <see cref="TrainabilityFeatures"/> (a vector with slot names, without the mean-field slot when
-/// <see cref="TrainabilityPredictorOptions.ProbeFeaturesOnly"/>) → L-BFGS logistic regression. The fitted chain adds
+/// sweep → <see cref="TrainabilityFeatures"/> (a vector with slot names, the calibrated predicted depth ln(D / L) among
+/// them; without the mean-field slot when <see cref="TrainabilityPredictorOptions.ProbeFeaturesOnly"/>) → L-BFGS
+/// logistic regression. The fitted chain adds
 /// <c>Score</c> (the raw margin), <c>Probability</c> (calibrated: the predicted probability that the configuration
 /// trains) and <c>PredictedLabel</c> (the classifier's; the sweep's own decision is dropped, it is <c>ProbeScore</c> &gt; ½);
-/// the sweep's <c>Cutoff</c>, <c>EntropyCurve</c>, <c>ProbeScore</c> and <c>XiC</c> stay. Evaluate it
+/// the sweep's <c>Cutoff</c>, <c>EntropyCurve</c>, <c>ProbeScore</c>, <c>XiC</c> and <c>PredictedDepth</c> stay. Evaluate it
 /// with <c>mlContext.BinaryClassification.Evaluate(predictions, labelColumnName)</c>; save it with <see cref="TrainabilityModel"/>.
 /// </summary>
 public sealed class TrainabilityPredictorEstimator : IEstimator<TransformerChain<ITransformer>>

@@ -112,11 +112,16 @@ public sealed class TrainabilitySweepEstimator : IEstimator<TrainabilitySweepTra
         {
             return null;
         }
-        TrainabilityCalibration calibration = TrainabilityCalibration.ForProbe(_options.TrainSamples, _options.Epochs);
         int n = result.MedianRelativeEntropy.Length;
-        CurveFeatures features = CurveFeatures.FromCurves(result.DifferentialEntropy.Take(n).ToArray(), [.. result.DecoderTestMse.Take(n).Select(v => (double)v)], calibration);
         double xi = SweepTheory.TryEvaluate(result.Activation, result.SigmaW2, result.SigmaB2, out _, out double x) ? x : double.NaN;
-        double depth = CalibratedPrediction.ProductDepth(features, xi, calibration);
+        return CalibratedDepth(result.DifferentialEntropy.Take(n).ToArray(), [.. result.DecoderTestMse.Take(n).Select(v => (double)v)], xi,
+            TrainabilityCalibration.ForProbe(_options.TrainSamples, _options.Epochs));
+    }
+
+    /// <summary>A grid point's <see cref="SweepPoint.PredictedDepth"/> from its curves (layer i + 1 at index i): the product's calibrated depth, null when it has no answer.</summary>
+    internal static double? CalibratedDepth(IReadOnlyList<double> differentialEntropy, IReadOnlyList<double> decoderMse, double xiC, TrainabilityCalibration calibration)
+    {
+        double depth = CalibratedPrediction.ProductDepth(CurveFeatures.FromCurves(differentialEntropy, decoderMse, calibration), xiC, calibration);
         return double.IsNaN(depth) ? null : depth;
     }
 

@@ -10,7 +10,8 @@ namespace Entropy.MLNet.MLNet;
 /// A fitted trainability sweep as an ML.NET transformer over configurations. Input columns: <c>SigmaW2</c> (Single),
 /// <c>SigmaB2</c> (Single), <c>Depth</c> (Int32) and optionally <c>Activation</c> (Text). Added columns:
 /// <c>Cutoff</c> (Single), <c>EntropyCurve</c> (vector of Single), <c>ProbeScore</c> (Single, the project's trainability
-/// score in (0, 1)), <c>PredictedLabel</c> (Boolean, calibrated predicted depth ≥ Depth; the cutoff for tables saved without one) and <c>XiC</c> (Single, mean-field ξ_c).
+/// score in (0, 1)), <c>PredictedLabel</c> (Boolean, calibrated predicted depth ≥ Depth; the cutoff for tables saved without one),
+/// <c>XiC</c> (Single, mean-field ξ_c) and <c>PredictedDepth</c> (Single, the depth ProbeScore and PredictedLabel read).
 /// <para>
 /// It transforms configurations, not the images it was fitted on, so it cannot follow image transforms in one
 /// estimator chain: fit it on its own and apply it to a view of configurations (images in gives an

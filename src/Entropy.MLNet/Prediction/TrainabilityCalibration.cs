@@ -106,6 +106,9 @@ public sealed record TrainabilityCalibration
     /// <summary>The calibration embedded in the library (fitted on MNIST; see its provenance).</summary>
     public static TrainabilityCalibration Default => EmbeddedDefault.Value;
 
+    /// <summary>Every calibration embedded in the library (the default and the quick preset's).</summary>
+    internal static IReadOnlyList<TrainabilityCalibration> Embedded => [Default, EmbeddedQuick.Value, EmbeddedLeastSquares.Value];
+
     /// <summary>
     /// The embedded calibration for a probe budget: the quick preset's (<see cref="ProbeTrainSamples"/> and
     /// <see cref="ProbeEpochs"/> equal) when it matches, else <see cref="Default"/>. The curve features depend on how well

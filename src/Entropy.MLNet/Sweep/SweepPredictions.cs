@@ -6,13 +6,27 @@ namespace Entropy.MLNet.Sweep;
 internal static class SweepPredictions
 {
     /// <summary>
-    /// The calibration the product applies to this sweep's curves (chosen by its budget and mode), or null for a network family no calibration was
-    /// fitted for (the CNN and the ResNet): their predicted depth stays the authors' cutoff.
+    /// The calibration this version of Entropy.MLNet applies to a sweep of these settings' probe budget
+    /// and mode (<see cref="TrainabilityCalibration.ForProbe"/>), or null for a network family no calibration was fitted for (the
+    /// CNN and the ResNet): their predicted depth stays the authors' cutoff. What a new sweep records in settings.json.
     /// </summary>
-    public static TrainabilityCalibration? CalibrationFor(SweepSettings settings)
+    public static TrainabilityCalibration? BudgetCalibration(SweepSettings settings)
         => settings.Architecture is null || settings.Architecture == Architectures.ArchitectureCatalog.MlpName
             ? TrainabilityCalibration.ForProbe(settings.TrainSamples, settings.Epochs, settings.Mode)
             : null;
+
+    /// <summary>
+    /// The calibration the product applies to this sweep's curves: the one settings.json records
+    /// (<see cref="SweepSettings.Calibration"/>) when this version embeds it, else <see cref="BudgetCalibration"/> (a
+    /// directory written by a version with another calibration; the CLI and the report name the one applied).
+    /// </summary>
+    public static TrainabilityCalibration? CalibrationFor(SweepSettings settings)
+    {
+        TrainabilityCalibration? chosen = BudgetCalibration(settings);
+        return settings.Calibration is { } recorded && chosen is not null
+            ? TrainabilityCalibration.Embedded.FirstOrDefault(recorded.Names) ?? chosen
+            : chosen;
+    }
 
     /// <summary>The row with its calibrated prediction; the row as it is when it has no curve.</summary>
     public static SweepRecord With(SweepRecord record, IEnumerable<SweepCurvePoint> curve, TrainabilityCalibration? calibration)

@@ -304,6 +304,8 @@ public static class SweepRunner
         }
     }
 
+    private static string Named(SweepCalibration? calibration) => calibration is null ? "none" : $"'{calibration.Name}'";
+
     private static SweepResults.Contents Prepare(SweepSettings settings, string directory, List<string> recovered)
     {
         string settingsPath = Path.Combine(directory, SweepSettings.FileName);
@@ -319,6 +321,11 @@ public static class SweepRunner
                     string hint = existing.Mode != settings.Mode
                         ? $" A {existing.Mode} sweep resumes only in {existing.Mode} mode (entropy sweep --{existing.Mode})."
                         : string.Empty;
+                    // After an upgrade that changed the calibration: the directory's predictions came from another one.
+                    if (!Equals(existing.Calibration, settings.Calibration))
+                    {
+                        hint += $" This directory's predictions use the calibration {Named(existing.Calibration)}; this version of Entropy.MLNet uses {Named(settings.Calibration)} for this probe budget: resume it with the version that wrote it.";
+                    }
                     throw new ArgumentException(
                         $"'{directory}' holds results of a different sweep: {string.Join("; ", differences)} (existing vs requested).{hint} Use another output directory, or delete this one to start over.", nameof(directory));
                 }

@@ -106,6 +106,24 @@ public sealed record SweepSettings
     /// <summary>The sweep seed; each configuration's seed is derived from it and the configuration (<see cref="SweepSeeds"/>).</summary>
     public int Seed { get; init; } = ProbeDefaults.Seed;
 
+    private readonly SweepCalibration? _calibration;
+
+    /// <summary>
+    /// The calibration the sweep's prediction uses (predicted depth, score, predictedTrainable; docs/prediction.md):
+    /// the one <see cref="Prediction.TrainabilityCalibration.ForProbe"/> chooses for the probe budget
+    /// (<see cref="TrainSamples"/>, <see cref="Epochs"/>), or null (not written) for a family no calibration was fitted
+    /// for (the CNN and the ResNet), whose predictions stay the authors' cutoff. Left unset it is that choice of this
+    /// version of Entropy.MLNet, so a new sweep records it and a directory written before the field existed reads as
+    /// it. A directory records what it was written with: a resume or merge refuses another calibration
+    /// (<see cref="Validate"/> refuses a new sweep with any but the chosen one).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SweepCalibration? Calibration
+    {
+        get => _calibration ?? (SweepPredictions.BudgetCalibration(this) is { } chosen ? SweepCalibration.Of(chosen) : null);
+        init => _calibration = value;
+    }
+
     /// <summary>Ground-truth settings, or null when the sweep trains nothing.</summary>
     public GroundTruthSettings? GroundTruth { get; init; }
 
@@ -200,6 +218,13 @@ public sealed record SweepSettings
                 throw new ArgumentException($"Ground truth in a sweep trains MLPs only; measure a {Architecture}'s with 'entropy groundtruth --architecture {Architecture}' (one network: 'entropy train --architecture {Architecture}').", nameof(GroundTruth));
             }
         }
+        // A calibration holds for the probe budget it was fitted on: a new sweep cannot choose another one.
+        Prediction.TrainabilityCalibration? chosen = SweepPredictions.BudgetCalibration(this);
+        if (!Equals(Calibration, chosen is null ? null : SweepCalibration.Of(chosen)))
+        {
+            throw new ArgumentException(
+                $"The calibration {Calibration?.ToString() ?? "(none)"} is not the one this version of Entropy.MLNet uses for this probe budget and network family ({(chosen is null ? "none" : $"'{chosen.Name}'")}); leave Calibration unset.", nameof(Calibration));
+        }
         if (GroundTruth is { } gt)
         {
             if (gt.Epochs < 1 || gt.BatchSize < 1 || gt.TrainSamples is < 1 || gt.StaircaseStep < 1)
@@ -256,7 +281,9 @@ public sealed record SweepSettings
             b.TryGetPropertyValue(key, out JsonNode? y);
             if (!JsonNode.DeepEquals(x, y))
             {
-                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{key} ({Short(x)} vs {Short(y)})"));
+                differences.Add(key == CalibrationKey
+                    ? $"{key} ({CalibrationText(x)} vs {CalibrationText(y)})"
+                    : string.Create(CultureInfo.InvariantCulture, $"{key} ({Short(x)} vs {Short(y)})"));
             }
         }
         return differences;
@@ -273,6 +300,15 @@ public sealed record SweepSettings
         var node = JsonSerializer.SerializeToNode(settings with { Shard = null }, JsonOptions)!.AsObject();
         node.Remove("shard");
         return node;
+    }
+
+    private const string CalibrationKey = "calibration";
+
+    // A calibration differs in its name or its provenance, which the shortened JSON would cut off.
+    private static string CalibrationText(JsonNode? node)
+    {
+        SweepCalibration? calibration = node?.Deserialize<SweepCalibration>(JsonOptions);
+        return calibration?.ToString() ?? "none";
     }
 
     private static string Short(JsonNode? node)

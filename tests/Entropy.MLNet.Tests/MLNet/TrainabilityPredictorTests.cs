@@ -184,13 +184,22 @@ public sealed class TrainabilityPredictorTests
     [TestMethod]
     public void Features_ArePinned()
     {
-        float[] f = TrainabilityFeatures.Compute(10, 5f, [1f, 2f, 4f], 2f);
+        float[] f = TrainabilityFeatures.Compute(10, 5f, [1f, 2f, 4f], 2f, 20f);
 
         Assert.AreEqual(0.5f, f[0]);
         Assert.AreEqual(10f / 12f, f[1], 1e-6f);
         Assert.AreEqual(7f / 12f, f[2], 1e-6f);
         Assert.AreEqual((float)Math.Sqrt(((1 / 16.0) + (1 / 4.0) + 1) / 3 - (49 / 144.0)), f[3], 1e-6f);
         Assert.AreEqual(1f, f[4]);
-        Assert.AreEqual(0f, TrainabilityFeatures.Compute(3, 5f, [1f], float.NaN)[1]);
+        Assert.AreEqual((float)Math.Log(2), f[5], 1e-6f);
+        Assert.AreEqual(0f, TrainabilityFeatures.Compute(3, 5f, [1f], float.NaN, 5f)[1]);
+        // The calibrated depth: the cutoff where it has no answer, half a layer at least, a thousandfold at most.
+        Assert.AreEqual(Math.Log(5 / 10.0), TrainabilityFeatures.LogPredictedDepthOverDepth(double.NaN, 5, 10), 1e-12);
+        Assert.AreEqual(Math.Log(5 / 10.0), TrainabilityFeatures.LogPredictedDepthOverDepth(-1, 5, 10), 1e-12);
+        Assert.AreEqual(Math.Log(0.5 / 10), TrainabilityFeatures.LogPredictedDepthOverDepth(0, 5, 10), 1e-12);
+        Assert.AreEqual(Math.Log(0.5 / 10), TrainabilityFeatures.LogPredictedDepthOverDepth(double.NaN, double.NaN, 10), 1e-12);
+        Assert.AreEqual(Math.Log(1000), TrainabilityFeatures.LogPredictedDepthOverDepth(double.PositiveInfinity, 5, 10), 1e-12);
+        Assert.AreEqual(-Math.Log(1000), TrainabilityFeatures.LogPredictedDepthOverDepth(1, 5, 5000), 1e-12);
+        Assert.AreEqual(0, TrainabilityFeatures.LogPredictedDepthOverDepth(7, 5, 7));
     }
 }

@@ -34,4 +34,14 @@ public sealed class SweepTablePredictionTests
         Assert.AreEqual((float)TrainabilityScore.Score(3.0, 3), p.Score, 1e-6f);
         Assert.IsFalse(Table(null, null).Predict(1.5, 0.05, 4, null).PredictedTrainable);
     }
+
+    [TestMethod]
+    public void Predict_PredictedDepthColumn_IsTheDepthTheScoreReads_AndAStoredOneMustBeANumber()
+    {
+        Assert.AreEqual(20f, Table(10, 30).Predict(1.5, 0.05, 12, null).PredictedDepth, 1e-6f);
+        Assert.AreEqual(3f, Table(null, 30).Predict(1.5, 0.05, 12, null).PredictedDepth, "the cutoff without a calibrated depth");
+        Table(10, 30).Check();
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => Table(-1, 30).Check());
+        StringAssert.Contains(ex.Message, "predicted depth is -1");
+    }
 }

@@ -318,6 +318,73 @@ public sealed class SweepRunnerTests
         Assert.ThrowsExactly<ArgumentException>(() => (Tiny() with { Mode = "fast" }).Validate());
     }
 
+    private static readonly TrainabilityCalibration Quick = TrainabilityCalibration.ForProbe(5000, 1);
+
+    /// <summary>The reference's settings.json as a directory written with the quick preset's calibration would hold it.</summary>
+    private static string WithQuickCalibration(string name)
+    {
+        string dir = CopyOfReference(name);
+        File.WriteAllText(Path.Combine(dir, SweepSettings.FileName), (Tiny() with { Calibration = SweepCalibration.Of(Quick) }).ToJson());
+        return dir;
+    }
+
+    [TestMethod]
+    public void Settings_RecordTheCalibrationOfTheBudget_AndWithoutItReadAsThatOne()
+    {
+        Assert.AreNotEqual(TrainabilityCalibration.Default.Name, Quick.Name);
+        string written = File.ReadAllText(Path.Combine(s_reference, SweepSettings.FileName));
+        StringAssert.Contains(written, $"\"name\": \"{TrainabilityCalibration.Default.Name}\"");
+        StringAssert.Contains(written, $"\"predictor\": \"{CalibratedPrediction.ProductName}\"");
+        Assert.AreEqual(TrainabilityCalibration.Default.Provenance, SweepSettings.FromJson(written).Calibration!.Provenance);
+        Assert.AreEqual(SweepCalibration.Of(Quick), (Tiny() with { TrainSamples = 5000, Epochs = 1 }).Calibration, "the quick preset's budget records its calibration");
+        Assert.IsNull((Tiny() with { Architecture = "cnn", Channels = 4 }).Calibration, "no calibration for the CNN");
+        Assert.DoesNotContain("calibration", (Tiny() with { Architecture = "cnn", Channels = 4 }).ToJson());
+
+        // A directory written before the field: its predictions were always computed at read time with the budget's calibration.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(written)!.AsObject();
+        Assert.IsTrue(node.Remove("calibration"));
+        SweepSettings old = SweepSettings.FromJson(node.ToJsonString());
+        Assert.AreEqual(SweepCalibration.Of(TrainabilityCalibration.Default), old.Calibration);
+        Assert.AreEqual(Tiny(), old);
+        string dir = CopyOfReference("calibration-old");
+        File.WriteAllText(Path.Combine(dir, SweepSettings.FileName), node.ToJsonString(SweepSettings.JsonOptions));
+        SweepRunner.Run(Tiny(), s_train, s_test, dir, Options); // resumes: nothing left to run, nothing refused
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(s_reference, SweepRecord.FileName)), File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName)));
+        Assert.AreSame(TrainabilityCalibration.Default, SweepPredictions.CalibrationFor(SweepResults.Load(dir).Settings));
+    }
+
+    [TestMethod]
+    public void Run_OtherCalibrationInDirectory_RefusedNamingTheDirectorysCalibration()
+    {
+        string dir = WithQuickCalibration("calibration-mix");
+        byte[] before = File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName));
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepRunner.Run(Tiny(), s_train, s_test, dir, Options));
+
+        StringAssert.Contains(ex.Message, $"calibration ('{Quick.Name}'");
+        StringAssert.Contains(ex.Message, $"This directory's predictions use the calibration '{Quick.Name}'");
+        StringAssert.Contains(ex.Message, $"this version of Entropy.MLNet uses '{TrainabilityCalibration.Default.Name}'");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(dir, SweepRecord.FileName)));
+        // Read back, the directory's predictions come from the calibration it names.
+        Assert.AreSame(Quick, SweepPredictions.CalibrationFor(SweepResults.Load(dir).Settings));
+        // A new sweep cannot choose another calibration than its budget's.
+        var invalid = Assert.ThrowsExactly<ArgumentException>(() => (Tiny() with { Calibration = SweepCalibration.Of(Quick) }).Validate());
+        Assert.AreEqual("Calibration", invalid.ParamName);
+    }
+
+    [TestMethod]
+    public void Merge_OtherCalibration_RefusedNamingBoth()
+    {
+        string quick = WithQuickCalibration("calibration-merge");
+
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SweepMerger.Merge([s_reference, quick], s_root.Sub("never-calibrated")));
+
+        StringAssert.Contains(ex.Message, quick);
+        StringAssert.Contains(ex.Message, $"calibration ('{TrainabilityCalibration.Default.Name}'");
+        StringAssert.Contains(ex.Message, $"vs '{Quick.Name}'");
+        Assert.IsFalse(Directory.Exists(s_root.Sub("never-calibrated")));
+    }
+
     [TestMethod]
     public void Run_GarbageLineInResults_RefusedWithLineAndNothingLost()
     {
