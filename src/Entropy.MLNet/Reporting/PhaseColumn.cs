@@ -12,8 +12,11 @@ public sealed record PhaseColumn
     /// <summary>Median relative entropy per layer (index 0 = layer 1), for the entropy-curve picture; null when not stored.</summary>
     public IReadOnlyList<double>? MedianRelativeEntropy { get; init; }
 
-    /// <summary>The probe's cutoff (the predicted maximum trainable depth, the authors' index); null when missing.</summary>
+    /// <summary>The probe's cutoff (the authors' saturation index); null when missing.</summary>
     public double? Cutoff { get; init; }
+
+    /// <summary>The calibrated predicted maximum trainable depth (docs/prediction.md); null when the sweep has none.</summary>
+    public double? PredictedDepth { get; init; }
 
     /// <summary>Mean-field correlation depth scale ξ_c; null or non-finite when unknown or unbounded.</summary>
     public double? XiC { get; init; }

@@ -22,6 +22,9 @@ public static class PhaseDiagram
     /// <summary>Colour of the cutoff line.</summary>
     internal static readonly OxyColor CutoffColor = OxyColor.FromRgb(0xE6, 0x3B, 0x2E);
 
+    // The calibrated prediction: the product's answer, in a colour apart from the cutoff's and the heatmap's.
+    internal static readonly OxyColor PredictionColor = OxyColor.FromRgb(0xFF, 0x9F, 0x1C);
+
     /// <summary>Colour of the ground-truth markers.</summary>
     internal static readonly OxyColor GroundTruthColor = OxyColor.FromRgb(0xFF, 0x4F, 0xD8);
 
@@ -88,6 +91,7 @@ public static class PhaseDiagram
         AddReferenceLine(model, columns, c => c.XiC, "ξ_c (mean field)", LineStyle.Solid);
         AddReferenceLine(model, columns, c => c.SixXiC, "6ξ_c (mean-field trainable depth)", LineStyle.Dash);
         AddCutoff(model, columns);
+        AddPrediction(model, columns, layers);
         AddGroundTruth(model, columns);
         if (panel.CriticalSigmaW2 is { } critical && double.IsFinite(critical) && critical >= xMin && critical <= xMax)
         {
@@ -187,12 +191,35 @@ public static class PhaseDiagram
         model.Series.Add(new LineSeries
         {
             ItemsSource = points,
-            Title = "probe cutoff (predicted max. trainable depth)",
+            Title = "probe cutoff (authors' rule)",
             Color = CutoffColor,
             StrokeThickness = 2.5,
             MarkerType = MarkerType.Circle,
             MarkerSize = 4,
             MarkerFill = CutoffColor,
+            MarkerStroke = OxyColors.White,
+            MarkerStrokeThickness = 1,
+        });
+    }
+
+    /// <summary>The calibrated predicted depth, drawn up to the top of the picture (a deeper prediction sits on the edge).</summary>
+    private static void AddPrediction(PlotModel model, PhaseColumn[] columns, int layers)
+    {
+        var points = columns.Where(c => c.PredictedDepth is { } v && !double.IsNaN(v))
+            .Select(c => new DataPoint(c.SigmaW2, Math.Min(c.PredictedDepth!.Value, layers + 0.5))).ToList();
+        if (points.Count == 0)
+        {
+            return;
+        }
+        model.Series.Add(new LineSeries
+        {
+            ItemsSource = points,
+            Title = "predicted max. trainable depth (calibrated)",
+            Color = PredictionColor,
+            StrokeThickness = 2.5,
+            MarkerType = MarkerType.Square,
+            MarkerSize = 4,
+            MarkerFill = PredictionColor,
             MarkerStroke = OxyColors.White,
             MarkerStrokeThickness = 1,
         });

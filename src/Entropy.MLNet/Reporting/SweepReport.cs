@@ -149,6 +149,7 @@ public static class SweepReport
                     NormalizedMedian = [.. points.Select(p => (double)p.NormalizedMedian)],
                     MedianRelativeEntropy = [.. points.Select(p => (double)p.MedianRelativeEntropy)],
                     Cutoff = record.Cutoff,
+                    PredictedDepth = record.PredictedDepth,
                     XiC = xiC,
                     SixXiC = sixXiC,
                     GroundTruthMaxDepth = record.GtMaxTrainableDepth,

@@ -64,6 +64,25 @@ public sealed class PlotPictureTests
     }
 
     [TestMethod]
+    public void PhaseDiagram_CalibratedPrediction_DrawnOnlyWhenPresentAndClippedToThePicture()
+    {
+        PhaseDiagramPanel panel = ReportPictures.Panel(groundTruth: false);
+        // A prediction per column, one of them deeper than the picture and one unbounded (no collapse, no MSE).
+        var predicted = panel with
+        {
+            Columns = [.. panel.Columns.Select((c, i) => c with { PredictedDepth = i == 0 ? 1e6 : i == 1 ? double.PositiveInfinity : 2 + (i % 5) })],
+        };
+        using var with = ReportPictures.Decode(PlotPng.Encode(PhaseDiagram.Build(predicted), 600, 400));
+        using var without = ReportPictures.Decode(PlotPng.Encode(PhaseDiagram.Build(panel), 600, 400));
+
+        var colour = ToSkia(PhaseDiagram.PredictionColor);
+        Assert.IsGreaterThan(100, ReportPictures.CountNear(with, colour));
+        Assert.AreEqual(0, ReportPictures.CountNear(without, colour));
+        var line = PhaseDiagram.Build(predicted).Series.OfType<OxyPlot.Series.LineSeries>().Single(s => s.Title?.Contains("calibrated", StringComparison.Ordinal) == true);
+        Assert.IsTrue(line.ItemsSource.Cast<DataPoint>().All(p => double.IsFinite(p.Y) && p.Y <= 12.5), "clipped at the top of the picture");
+    }
+
+    [TestMethod]
     public void PhaseDiagram_CriticalPoint_InLegendAndAsLine()
     {
         var with = PhaseDiagram.Build(ReportPictures.Panel());
