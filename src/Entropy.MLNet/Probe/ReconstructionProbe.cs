@@ -39,6 +39,7 @@ public static class ReconstructionProbe
             int[] indices = TrainingIndices(train.Count, options);
             var trained = ProbeModel.ModelInfo.Of(train, indices.Length, threads);
             int? imagesUsed = null;
+            int? measuredLayers = null;
             double trainingFlop;
             if (options.Mode == ProbeMode.LeastSquares)
             {
@@ -46,10 +47,15 @@ public static class ReconstructionProbe
                 int[] fitted = options.TrainSamples is null
                     ? TrainingIndices(train.Count, options with { TrainSamples = Architectures.Mlp.LeastSquaresDecoders.DefaultImages })
                     : indices;
+                // A curve deeper than the calibration reads stops there (LeastSquaresDecoders.MeasuredDepth).
+                int last = network.Depth - options.ExcludedLastLayers > Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
+                    ? Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
+                    : network.Depth;
                 using var images = Images(train, fitted, network.Device);
-                trainingFlop = network.FitDecodersLeastSquares(images, network.Depth,
-                    progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, network.Depth, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
+                trainingFlop = network.FitDecodersLeastSquares(images, last,
+                    progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, last, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
                 imagesUsed = fitted.Length;
+                measuredLayers = last < network.Depth ? last : null;
             }
             else if (options.Mode == ProbeMode.Adaptive)
             {
@@ -85,7 +91,7 @@ public static class ReconstructionProbe
                 trainer.Train(train, indices, options.Epochs, options.BatchSize, shuffle, report, ct);
                 trainingFlop = trainer.TrainingFlop;
             }
-            var info = trained with { TrainSeconds = watch.Elapsed.TotalSeconds, ImagesUsed = imagesUsed, TrainingFlop = trainingFlop };
+            var info = trained with { TrainSeconds = watch.Elapsed.TotalSeconds, ImagesUsed = imagesUsed, TrainingFlop = trainingFlop, MeasuredLayers = measuredLayers };
             return new ProbeModel(network, options, info);
         }
         catch

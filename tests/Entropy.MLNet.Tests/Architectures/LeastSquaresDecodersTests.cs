@@ -136,6 +136,31 @@ public sealed class LeastSquaresDecodersTests
     }
 
     [TestMethod]
+    public void Run_LeastSquaresDeeperThanTheCalibrationReads_MeasuresTheFirst100Layers()
+    {
+        var options = LeastSquares(1.2, 104) with { Width = NetworkWidth.Fixed(16), EntropySamples = 10, ReconstructionImages = 0 };
+        ProbeResult r = ReconstructionProbe.Run(TestData.Train, TestData.Test, options);
+        Assert.AreEqual(LeastSquaresDecoders.MeasuredDepth, r.MeasuredLayers);
+        Assert.HasCount(102, r.MedianRelativeEntropy);
+        Assert.IsTrue(r.MedianRelativeEntropy.Take(100).All(float.IsFinite));
+        Assert.IsTrue(r.MedianRelativeEntropy.Skip(100).All(float.IsNaN) && r.DecoderTestMse.Skip(100).All(float.IsNaN));
+        // A curve that ends at layer 100 is measured whole (depth 102, two layers excluded): the committed runs' settings.
+        ProbeResult whole = ReconstructionProbe.Run(TestData.Train, TestData.Test, options with { Depth = 102 });
+        Assert.IsNull(whole.MeasuredLayers);
+        Assert.IsTrue(whole.MedianRelativeEntropy.All(float.IsFinite));
+    }
+
+    [TestMethod]
+    public void MeasuredDepth_CoversEveryLayerTheLeastSquaresCalibrationReads()
+    {
+        // The deepest collapse that can still lower the prediction below its saturation depth S, and the MSE's last layer.
+        var c = Entropy.MLNet.Prediction.TrainabilityCalibration.ForProbe(null, 1, "least-squares");
+        double deepestCollapse = Math.Pow(c.SaturationDepth / c.OrderedScale, 1 / c.OrderedExponent);
+        Assert.IsLessThanOrEqualTo(LeastSquaresDecoders.MeasuredDepth, deepestCollapse);
+        Assert.IsLessThanOrEqualTo(LeastSquaresDecoders.MeasuredDepth, c.MseLastLayer);
+    }
+
+    [TestMethod]
     public void Validate_LeastSquaresConvolutional_RefusedNamingTheMode()
     {
         var options = new ProbeOptions { Architecture = "cnn", Channels = 4, SigmaW2 = 1, SigmaB2 = 2e-5, Depth = 3, Mode = ProbeMode.LeastSquares };

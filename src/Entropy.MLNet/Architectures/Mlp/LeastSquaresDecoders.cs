@@ -49,6 +49,15 @@ internal static class LeastSquaresDecoders
     /// </summary>
     public const int DefaultImages = 10_000;
 
+    /// <summary>
+    /// The deepest layer a least-squares probe measures when its curve would go deeper: the ground truth's depths end at
+    /// 100, and its calibration (<c>calibration-ls.json</c>) reads nothing deeper: its deepest answer, S = 75 layers, is
+    /// reached by a collapse at layer (S/a_o)^(1/b_o) ≈ 99, and its decoder MSE ends at layer 40 (a test keeps the two in
+    /// step). The layers past it cost most of a deep probe's work (the reconstruction chains grow with the square of
+    /// the depth) and cannot change the prediction; their curve is NaN, as after a divergence.
+    /// </summary>
+    public const int MeasuredDepth = 100;
+
     /// <summary>Fits decoders 1..<paramref name="lastLayer"/> on <paramref name="images"/> [N, n0]; returns the FLOP spent (see <see cref="ProbeWork.LeastSquares"/>).</summary>
     /// <param name="network">The frozen network.</param>
     /// <param name="cascade">The decoders, overwritten.</param>
