@@ -44,6 +44,7 @@ internal static class ProbeModelFile
             ReconstructionImages = options.ReconstructionImages,
             CutoffTolerance = options.CutoffTolerance,
             ExcludedLastLayers = options.ExcludedLastLayers,
+            Mode = options.Mode.ToName(),
         };
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(ProbeModel.FormatName);
@@ -120,6 +121,13 @@ internal static class ProbeModelFile
             ReconstructionImages = descriptor.ReconstructionImages,
             CutoffTolerance = descriptor.CutoffTolerance,
             ExcludedLastLayers = descriptor.ExcludedLastLayers,
+            Mode = descriptor.Mode switch
+            {
+                null => ProbeMode.Faithful,
+                "adaptive" => ProbeMode.Adaptive,
+                "least-squares" => ProbeMode.LeastSquares,
+                string other => throw new InvalidDataException($"The probe model's descriptor names an unknown mode '{other}'."),
+            },
             Device = device,
         };
         NetworkDescription description = options.ToNetworkDescription();
@@ -239,5 +247,8 @@ internal static class ProbeModelFile
         public double CutoffTolerance { get; init; }
 
         public int ExcludedLastLayers { get; init; }
+
+        /// <summary>The probe mode (<see cref="ProbeModeNames.ToName"/>); absent for the faithful default and in files written before modes.</summary>
+        public string? Mode { get; init; }
     }
 }

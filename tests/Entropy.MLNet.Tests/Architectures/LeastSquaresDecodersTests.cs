@@ -151,6 +151,23 @@ public sealed class LeastSquaresDecodersTests
     }
 
     [TestMethod]
+    public void SaveLoad_KeepsTheModeAndTheMeasuredLayers()
+    {
+        var options = LeastSquares(1.2, 104) with { Width = NetworkWidth.Fixed(16), EntropySamples = 10, ReconstructionImages = 0 };
+        using var model = ReconstructionProbe.Fit(TestData.Train, options);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        using var loaded = ProbeModel.Load(stream, DeviceKind.Cpu);
+        Assert.AreEqual(ProbeMode.LeastSquares, loaded.Options.Mode);
+        ProbeResult a = model.Evaluate(TestData.Test);
+        ProbeResult b = loaded.Evaluate(TestData.Test);
+        Assert.AreEqual("least-squares", b.Mode);
+        Assert.AreEqual(LeastSquaresDecoders.MeasuredDepth, b.MeasuredLayers);
+        CollectionAssert.AreEqual(a.MedianRelativeEntropy, b.MedianRelativeEntropy);
+    }
+
+    [TestMethod]
     public void MeasuredDepth_CoversEveryLayerTheLeastSquaresCalibrationReads()
     {
         // The deepest collapse that can still lower the prediction below its saturation depth S, and the MSE's last layer.
