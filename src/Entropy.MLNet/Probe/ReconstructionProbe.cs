@@ -43,19 +43,7 @@ public static class ReconstructionProbe
             double trainingFlop;
             if (options.Mode == ProbeMode.LeastSquares)
             {
-                // Without an image count the closed form takes a seeded subset: it needs far fewer images than Adam.
-                int[] fitted = options.TrainSamples is null
-                    ? TrainingIndices(train.Count, options with { TrainSamples = Architectures.Mlp.LeastSquaresDecoders.DefaultImages })
-                    : indices;
-                // A curve deeper than the calibration reads stops there (LeastSquaresDecoders.MeasuredDepth).
-                int last = network.Depth - options.ExcludedLastLayers > Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
-                    ? Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
-                    : network.Depth;
-                using var images = Images(train, fitted, network.Device);
-                trainingFlop = network.FitDecodersLeastSquares(images, last,
-                    progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, last, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
-                imagesUsed = fitted.Length;
-                measuredLayers = last < network.Depth ? last : null;
+                (trainingFlop, imagesUsed, measuredLayers) = FitLeastSquares(network, train, indices, options, progress, ct);
             }
             else if (options.Mode == ProbeMode.Adaptive)
             {
@@ -219,6 +207,29 @@ public static class ReconstructionProbe
             }
         }
         return trainer.DeepestTraining() == 0;
+    }
+
+    /// <summary>
+    /// Fits the decoders in closed form (<see cref="ProbeMode.LeastSquares"/>) on <paramref name="indices"/>, or without an
+    /// image count on a seeded subset of <see cref="Architectures.Mlp.LeastSquaresDecoders.DefaultImages"/> (the closed
+    /// form needs far fewer images than Adam), up to <see cref="Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth"/>
+    /// layers when the curve would go deeper. Returns the FLOP spent, the images used and the layers measured (null: all).
+    /// </summary>
+    private static (double Flop, int Images, int? MeasuredLayers) FitLeastSquares(ProbeNetwork network, ImageDataset train, int[] indices, ProbeOptions options,
+        IProgress<ProbeProgress>? progress, CancellationToken ct)
+    {
+        int[] fitted = options.TrainSamples is null
+            ? TrainingIndices(train.Count, options with { TrainSamples = Architectures.Mlp.LeastSquaresDecoders.DefaultImages })
+            : indices;
+        int last = network.Depth - options.ExcludedLastLayers > Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
+            ? Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
+            : network.Depth;
+        var watch = Stopwatch.StartNew();
+        using var images = Images(train, fitted, network.Device);
+        // Progress counts layers; the rate is images through one layer per second.
+        double flop = network.FitDecodersLeastSquares(images, last,
+            progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, last, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
+        return (flop, fitted.Length, last < network.Depth ? last : null);
     }
 
     /// <summary>The images <paramref name="indices"/> of <paramref name="data"/> as one tensor [N, n0] on <paramref name="device"/>.</summary>
