@@ -225,32 +225,11 @@ public static class ReconstructionProbe
             ? Architectures.Mlp.LeastSquaresDecoders.MeasuredDepth
             : network.Depth;
         var watch = Stopwatch.StartNew();
-        using var images = Images(train, fitted, network.Device);
+        using var images = ImageTensors.Gather(train, fitted, network.Device);
         // Progress counts layers; the rate is images through one layer per second.
         double flop = network.FitDecodersLeastSquares(images, last,
             progress is null ? null : layer => progress.Report(new ProbeProgress(ProbePhase.Training, layer, last, fitted.Length * layer / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))), ct);
         return (flop, fitted.Length, last < network.Depth ? last : null);
-    }
-
-    /// <summary>The images <paramref name="indices"/> of <paramref name="data"/> as one tensor [N, n0] on <paramref name="device"/>.</summary>
-    private static Tensor Images(ImageDataset data, int[] indices, Device device)
-    {
-        int d = data.FeatureSize;
-        var buffer = new float[(long)indices.Length * d];
-        ReadOnlySpan<float> pixels = data.Pixels;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            pixels.Slice(indices[i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
-        }
-        var x = tensor(buffer, [indices.Length, d]);
-        if (device.type == DeviceType.CPU)
-        {
-            return x;
-        }
-        using (x)
-        {
-            return x.to(device);
-        }
     }
 
     /// <summary>All images, or the first <see cref="ProbeOptions.TrainSamples"/> of a seeded permutation.</summary>

@@ -181,32 +181,20 @@ public static class PhaseDiagram
         model.Series.Add(new LineSeries { ItemsSource = points, Color = OxyColors.Black, StrokeThickness = 2, LineStyle = style, Title = title });
     }
 
-    private static void AddCutoff(PlotModel model, PhaseColumn[] columns)
-    {
-        var points = columns.Where(c => c.Cutoff is { } v && double.IsFinite(v)).Select(c => new DataPoint(c.SigmaW2, c.Cutoff!.Value)).ToList();
-        if (points.Count == 0)
-        {
-            return;
-        }
-        model.Series.Add(new LineSeries
-        {
-            ItemsSource = points,
-            Title = "probe cutoff (authors' rule)",
-            Color = CutoffColor,
-            StrokeThickness = 2.5,
-            MarkerType = MarkerType.Circle,
-            MarkerSize = 4,
-            MarkerFill = CutoffColor,
-            MarkerStroke = OxyColors.White,
-            MarkerStrokeThickness = 1,
-        });
-    }
+    private static void AddCutoff(PlotModel model, PhaseColumn[] columns) =>
+        AddDepthLine(model, columns.Where(c => c.Cutoff is { } v && double.IsFinite(v)).Select(c => new DataPoint(c.SigmaW2, c.Cutoff!.Value)),
+            "probe cutoff (authors' rule)", CutoffColor, MarkerType.Circle);
 
     /// <summary>The calibrated predicted depth, drawn up to the top of the picture (a deeper prediction sits on the edge).</summary>
-    private static void AddPrediction(PlotModel model, PhaseColumn[] columns, int layers)
+    private static void AddPrediction(PlotModel model, PhaseColumn[] columns, int layers) =>
+        AddDepthLine(model, columns.Where(c => c.PredictedDepth is { } v && !double.IsNaN(v))
+            .Select(c => new DataPoint(c.SigmaW2, Math.Min(c.PredictedDepth!.Value, layers + 0.5))),
+            "predicted max. trainable depth (calibrated)", PredictionColor, MarkerType.Square);
+
+    /// <summary>A depth per σ_w², as a coloured line with white-rimmed markers; nothing when there are no points.</summary>
+    private static void AddDepthLine(PlotModel model, IEnumerable<DataPoint> depths, string title, OxyColor colour, MarkerType marker)
     {
-        var points = columns.Where(c => c.PredictedDepth is { } v && !double.IsNaN(v))
-            .Select(c => new DataPoint(c.SigmaW2, Math.Min(c.PredictedDepth!.Value, layers + 0.5))).ToList();
+        var points = depths.ToList();
         if (points.Count == 0)
         {
             return;
@@ -214,12 +202,12 @@ public static class PhaseDiagram
         model.Series.Add(new LineSeries
         {
             ItemsSource = points,
-            Title = "predicted max. trainable depth (calibrated)",
-            Color = PredictionColor,
+            Title = title,
+            Color = colour,
             StrokeThickness = 2.5,
-            MarkerType = MarkerType.Square,
+            MarkerType = marker,
             MarkerSize = 4,
-            MarkerFill = PredictionColor,
+            MarkerFill = colour,
             MarkerStroke = OxyColors.White,
             MarkerStrokeThickness = 1,
         });

@@ -59,9 +59,9 @@ public static class GroundTruthTrainer
         int[] subset = SubsetIndices(train.Count, options.TrainSamples, options.Seed);
         int testCount = options.TestSamples ?? test.Count;
 
-        using var trainX = Features(train, subset, device);
+        using var trainX = ImageTensors.Gather(train, subset, device);
         using var trainY = Labels(train, subset, device);
-        using var testX = Features(test, [.. Enumerable.Range(0, testCount)], device);
+        using var testX = ImageTensors.Gather(test, [.. Enumerable.Range(0, testCount)], device);
         using var testY = Labels(test, [.. Enumerable.Range(0, testCount)], device);
         using optim.Optimizer optimizer = options.Optimizer == GroundTruthOptimizer.Adam
             ? optim.Adam(network.parameters(), lr: options.LearningRate)
@@ -231,19 +231,6 @@ public static class GroundTruthTrainer
         int[] chosen = perm.data<int>().ToArray().AsSpan(0, n).ToArray();
         Array.Sort(chosen);
         return chosen;
-    }
-
-    private static Tensor Features(ImageDataset data, int[] indices, Device device)
-    {
-        int d = data.FeatureSize;
-        var buffer = new float[(long)indices.Length * d];
-        ReadOnlySpan<float> pixels = data.Pixels;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            pixels.Slice(indices[i] * d, d).CopyTo(buffer.AsSpan(i * d, d));
-        }
-        using var cpu = tensor(buffer, [indices.Length, d]);
-        return cpu.to(device);
     }
 
     private static Tensor Labels(ImageDataset data, int[] indices, Device device)
