@@ -76,6 +76,10 @@ def main():
     least_squares()
 
 
+def num(text):
+    return float(text) if text not in ('', None) else math.nan
+
+
 def calibrated_depth(curve, calibration):
     """cal-probe of docs/prediction.md from (layer, differential entropy, decoder MSE) rows, layer order."""
     c = json.load(open(os.path.join(HERE, '..', '..', 'src', 'Entropy.MLNet', 'Prediction', calibration)))
@@ -91,7 +95,7 @@ def calibrated_depth(curve, calibration):
 def sweep_curves(directory):
     out = {}
     for r in rows(os.path.join(directory, 'curves.csv')):
-        out.setdefault(float(r['sigmaW2']), []).append((int(r['layer']), float(r['differentialEntropy']), float(r['decoderTestMse'])))
+        out.setdefault(float(r['sigmaW2']), []).append((int(r['layer']), num(r['differentialEntropy']), num(r['decoderTestMse'])))
     return {w: sorted(v) for w, v in out.items()}
 
 
@@ -105,7 +109,7 @@ def least_squares():
     for name in os.listdir(os.path.join(HERE, 'faithful-s42')):
         d = os.path.join(HERE, 'faithful-s42', name)
         if os.path.isdir(d):
-            f42[float(name)] = sorted((int(r['layer']), float(r['differential_entropy']), float(r['decoder_test_mse'])) for r in rows(os.path.join(d, 'curves.csv')))
+            f42[float(name)] = sorted((int(r['layer']), num(r['differential_entropy']), num(r['decoder_test_mse'])) for r in rows(os.path.join(d, 'curves.csv')))
     faithful = {42: f42, 43: sweep_curves(os.path.join(HERE, 'faithful-s43'))}
     fcut = {42: {w: json.load(open(os.path.join(HERE, 'faithful-s42', n, 'summary.json')))['cutoff'] for n in os.listdir(os.path.join(HERE, 'faithful-s42'))
                  if os.path.isdir(os.path.join(HERE, 'faithful-s42', n)) for w in [float(n)]},
