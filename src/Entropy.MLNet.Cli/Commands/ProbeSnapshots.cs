@@ -21,7 +21,7 @@ internal static class ProbeSnapshots
         }
         if (options.Mode != ProbeMode.Faithful)
         {
-            throw new ArgumentException("--snapshots: measures the faithful probe's training; drop --adaptive.");
+            throw new ArgumentException($"--snapshots: measures the faithful probe's training; drop --{options.Mode.ToName()}.");
         }
         if (outDir is null)
         {

@@ -72,6 +72,10 @@ public sealed class ProbeCommandTests
         var (both, _, bothErr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--adaptive"]);
         Assert.AreEqual(1, both);
         StringAssert.Contains(bothErr, "--adaptive and --least-squares exclude each other");
+        using var dir = new Entropy.MLNet.Tests.Sweep.TempDirectory();
+        var (snap, _, snapErr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--snapshots", "64", "--out", dir.Sub("s")]);
+        Assert.AreEqual(1, snap);
+        StringAssert.Contains(snapErr, "drop --least-squares");
     }
 
     private static string[] Overflowing(string sigmaW2) =>
