@@ -30,7 +30,7 @@ internal static class AgreementCommand
         var plot = new Option<string?>("--plot") { Description = "Folder for one agreement picture per ground-truth group (PNG)." };
         var calibration = new Option<string?>("--calibration")
         {
-            Description = "Calibration file (JSON, docs/prediction.md) whose predictions are scored too (cal-probe, cal-probe+mf, cal-mf); default the one embedded in the library; 'none' for no calibrated rows.",
+            Description = "Calibration file (JSON, docs/prediction.md) whose predictions are scored too (cal-probe, cal-probe+mf, cal-mf); default: each sweep's own (the embedded one its probe mode and budget choose; cal-mf the embedded default); 'none' for no calibrated rows.",
         };
         var command = new Command("agreement",
             "How often is the prediction right? Scores predictors of the maximum trainable depth against ground truth: 6ξ_c (mean field, computed here), the probe " +
@@ -44,14 +44,16 @@ internal static class AgreementCommand
         {
             ct.ThrowIfCancellationRequested();
             IReadOnlyList<GroundTruthSet> sets = LoadSets(parse.GetValue(truth) ?? []);
-            TrainabilityCalibration? cal = parse.GetValue(calibration) switch
+            string? calibrationPath = parse.GetValue(calibration);
+            TrainabilityCalibration? cal = calibrationPath switch
             {
                 null => TrainabilityCalibration.Default,
                 "none" => null,
                 string path => TrainabilityCalibration.Load(path),
             };
             var results = (parse.GetValue(sweeps) ?? []).Select(SweepResults.Load).ToList();
-            IReadOnlyList<AgreementGroup> groups = GroundTruthAgreement.Compute(sets, results, cal);
+            // Without --calibration each sweep is scored with the calibration its own settings choose (mode and budget).
+            IReadOnlyList<AgreementGroup> groups = GroundTruthAgreement.Compute(sets, results, cal, eachSweepsOwn: calibrationPath is null);
             var pictures = new List<string>();
             if (parse.GetValue(plot) is { } folder)
             {
@@ -63,7 +65,8 @@ internal static class AgreementCommand
                     pictures.Add(Path.GetFullPath(path));
                 }
             }
-            var output = new AgreementOutput(groups, pictures, cal is null ? null : new AgreementCalibration(cal.Name, cal.Provenance));
+            var output = new AgreementOutput(groups, pictures, cal is null ? null : new AgreementCalibration(cal.Name, cal.Provenance),
+                calibrationPath is null ? [.. results.Select(r => SweepPredictions.CalibrationFor(r.Settings)).OfType<TrainabilityCalibration>().Select(c => c.Name).Distinct(StringComparer.Ordinal)] : []);
             cli.Write(output, output.WriteText);
             return Task.FromResult(ExitCodes.Success);
         });
@@ -101,7 +104,9 @@ internal static class AgreementCommand
 }
 
 /// <summary>What <c>entropy agreement</c> prints.</summary>
-internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IReadOnlyList<string> Pictures, AgreementCalibration? Calibration = null)
+/// <param name="SweepCalibrations">Without --calibration: the calibrations the sweeps' own settings chose for their cal-probe rows.</param>
+internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IReadOnlyList<string> Pictures, AgreementCalibration? Calibration = null,
+    IReadOnlyList<string>? SweepCalibrations = null)
 {
     public static string Number(double value, string format)
         => double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "inf" : value.ToString(format, CultureInfo.InvariantCulture);
@@ -111,7 +116,9 @@ internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IRe
         var c = CultureInfo.InvariantCulture;
         if (Calibration is { } cal)
         {
-            w.WriteLine($"Calibration {cal.Name}: fitted on {cal.Provenance.Truth}; probe {cal.Provenance.Probe}");
+            w.WriteLine(SweepCalibrations is { Count: > 0 } own
+                ? $"Calibration per sweep (its settings' probe mode and budget): {string.Join(", ", own)}; cal-mf: {cal.Name}"
+                : $"Calibration {cal.Name}: fitted on {cal.Provenance.Truth}; probe {cal.Provenance.Probe}");
             w.WriteLine();
         }
         foreach (AgreementGroup g in Groups)
@@ -127,10 +134,16 @@ internal sealed record AgreementOutput(IReadOnlyList<AgreementGroup> Groups, IRe
                 w.WriteLine(string.Create(c, $"  seed {seed} boundary (σ_w² → D*; {censored} censored, {none} none): {string.Join("  ", b.Select(x => $"{x.SigmaW2:0.0##}→{Describe(x, g.Settings.MaxDepth)}"))}"));
             }
             w.WriteLine("  predictor     vs seed  configs  depths    accuracy     F1    IoU  Spearman  |log2|    MAE  non-finite  compute ratio (total, median)");
+            // With several sweeps in a group, each probe row names its sweep.
+            int sweepCount = g.Rows.Where(r => r.ComputeRatio is not null).Select(r => r.Source).Distinct(StringComparer.Ordinal).Count();
             foreach (AgreementRow r in g.Rows)
             {
                 AgreementMetrics m = r.Metrics;
                 string ratio = r.ComputeRatio is { } total ? string.Create(c, $"{total:0.###}, {r.MedianComputeRatio:0.###}") : "-";
+                if (sweepCount > 1 && r.ComputeRatio is not null)
+                {
+                    ratio += $"  {Path.GetFileName(r.Source.TrimEnd('/', Path.DirectorySeparatorChar))}";
+                }
                 w.WriteLine(string.Create(c,
                     $"  {r.Predictor,-12}  {r.TruthSeed,7}  {m.Configurations,7}  {r.MinDepth,3}..{r.MaxDepth,-3}  {Number(m.Accuracy, "F3"),8}  {Number(m.F1, "F3"),5}  {Number(m.IoU, "F3"),5}  {Number(m.Spearman, "F3"),8}  {Number(m.MeanAbsoluteLog2Error, "F3"),6}  {Number(m.MeanAbsoluteDepthError, "F1"),5}  {m.NonFinite,10}  {ratio}"));
             }

@@ -25,8 +25,15 @@ public static class GroundTruthAgreement
     /// <param name="sets">Ground-truth directories; shards of one set are merged.</param>
     /// <param name="sweeps">Sweep directories whose probe cutoffs are scored where dataset, width and activation match.</param>
     /// <param name="calibration">A calibration whose predictions are scored too; null for none.</param>
+    /// <param name="eachSweepsOwn">
+    /// Score each sweep's calibrated predictions with the calibration its settings choose
+    /// (<see cref="SweepPredictions.CalibrationFor"/>: by probe mode and budget) instead of <paramref name="calibration"/>,
+    /// which then serves the mean-field row alone: a least-squares sweep read with the faithful probe's calibration
+    /// would be scored on constants fitted to other curves.
+    /// </param>
     /// <exception cref="ArgumentException">No set given, or a sweep whose family no set has.</exception>
-    public static IReadOnlyList<AgreementGroup> Compute(IReadOnlyList<GroundTruthSet> sets, IReadOnlyList<SweepResults> sweeps, TrainabilityCalibration? calibration = null)
+    public static IReadOnlyList<AgreementGroup> Compute(IReadOnlyList<GroundTruthSet> sets, IReadOnlyList<SweepResults> sweeps, TrainabilityCalibration? calibration = null,
+        bool eachSweepsOwn = false)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(sweeps);
@@ -92,7 +99,7 @@ public static class GroundTruthAgreement
                     {
                         double? seconds = sweep.Timings.LastOrDefault(t => Same(t.SigmaW2, sw) && Same(t.SigmaB2, sb))?.ProbeSeconds;
                         predictions.Add(new AgreementPrediction(Agreement.ProbeName, sweep.Directory, sw, sb, record.Cutoff, seconds));
-                        if (familyCalibration is { } cal)
+                        if ((eachSweepsOwn ? SweepPredictions.CalibrationFor(sweep.Settings) : familyCalibration) is { } cal && familyCalibration is not null)
                         {
                             // The calibrated predictions read the same probe (same seconds) and answer up to the set's cap.
                             var curve = sweep.Curve(record.SigmaW2, record.SigmaB2).OrderBy(p => p.Layer).ToList();

@@ -40,6 +40,27 @@ public sealed class ReadmeAgreementTests
     }
 
     [TestMethod]
+    public void EachSweepsOwnCalibration_LeastSquaresSweepScoredWithItsOwn()
+    {
+        // A least-squares sweep without --calibration: its cal-probe rows are those of calibration-ls.json, not of the
+        // faithful default (whose constants were fitted to other curves); a faithful sweep keeps the default.
+        string root = RepositoryRoot();
+        GroundTruthSet[] sets = [GroundTruthSet.Load(Path.Combine(root, "benchmarks", "ground-truth", "fashion-mnist-seed1"))];
+        SweepResults ls = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "fashion-mnist-w128-d102-ls"));
+        SweepResults faithful = SweepResults.Load(Path.Combine(root, "benchmarks", "prediction", "runs", "fashion-mnist-w128-d102"));
+        var lsCalibration = Entropy.MLNet.Prediction.TrainabilityCalibration.ForProbe(null, 1, "least-squares");
+        static AgreementMetrics CalProbe(AgreementGroup g, string source) => g.Rows.Single(r => r.Predictor == "cal-probe" && r.Source == source).Metrics;
+
+        AgreementGroup own = GroundTruthAgreement.Compute(sets, [ls, faithful], Entropy.MLNet.Prediction.TrainabilityCalibration.Default, eachSweepsOwn: true).Single();
+        AgreementGroup explicitLs = GroundTruthAgreement.Compute(sets, [ls], lsCalibration).Single();
+        AgreementGroup explicitDefault = GroundTruthAgreement.Compute(sets, [ls, faithful], Entropy.MLNet.Prediction.TrainabilityCalibration.Default).Single();
+
+        Assert.AreEqual(CalProbe(explicitLs, ls.Directory), CalProbe(own, ls.Directory));
+        Assert.AreNotEqual(CalProbe(explicitDefault, ls.Directory), CalProbe(own, ls.Directory));
+        Assert.AreEqual(CalProbe(explicitDefault, faithful.Directory), CalProbe(own, faithful.Directory));
+    }
+
+    [TestMethod]
     public void ReadmeCalibratedRows_ReproducedFromCommittedFiles()
     {
         // The calibrated table's MNIST column (IoU / Spearman vs seed 1): the committed MNIST probe run scored with the
