@@ -288,7 +288,11 @@ internal static class ProbeCommand
             ? string.Create(ci, $"{r.Layers} layers, {family} with {r.Channels} channels, {r.Activation}")
             : string.Create(ci, $"{r.Layers} linear layers, width {r.Width}, {r.Activation}");
         w.WriteLine(string.Create(ci, $"Reconstruction-entropy probe: {r.Dataset} ({r.Source}), σ_w² = {r.SigmaW2}, σ_b² = {r.SigmaB2}, depth {r.Depth} ({network})"));
-        w.WriteLine(string.Create(ci, $"{r.TrainSamples} training images, {r.Epochs} epoch(s), batch {r.BatchSize}, {r.EntropySamples} test images, seed {r.Seed}, {r.Threads} thread(s) on {r.Device}: trained in {r.TrainSeconds:F1} s, evaluated in {r.EvaluateSeconds:F1} s"));
+        // Least-squares decoders have no epochs or batches: say how many images they were fitted on instead.
+        string budget = r.Mode == "least-squares"
+            ? string.Create(ci, $"{r.TrainImagesUsed} of {r.TrainSamples} training images (decoders in closed form)")
+            : string.Create(ci, $"{r.TrainSamples} training images, {r.Epochs} epoch(s), batch {r.BatchSize}");
+        w.WriteLine(string.Create(ci, $"{budget}, {r.EntropySamples} test images, seed {r.Seed}, {r.Threads} thread(s) on {r.Device}: trained in {r.TrainSeconds:F1} s, evaluated in {r.EvaluateSeconds:F1} s"));
         if (r.Mode is { } mode)
         {
             string depthNote = r.MeasuredLayers is { } m ? string.Create(ci, $"decoders 1..{m} (the curve saturated; deeper layers not measured)") : "every decoder";

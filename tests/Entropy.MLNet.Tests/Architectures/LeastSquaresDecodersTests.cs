@@ -178,6 +178,18 @@ public sealed class LeastSquaresDecodersTests
     }
 
     [TestMethod]
+    public void MemoryEstimate_ClosedFormDecodersCarryNoAdamState()
+    {
+        int[] sizes = [784, .. Enumerable.Repeat(784, 199), 10];
+        var (adam, adamText) = MlpArchitecture.EstimateMemory(sizes, new Entropy.MLNet.Architectures.ProbeWorkload(64, 60_000, 100, 0));
+        var (closed, closedText) = MlpArchitecture.EstimateMemory(sizes, new Entropy.MLNet.Architectures.ProbeWorkload(64, 10_000, 100, 0, ClosedForm: true));
+        // 199 decoders of 784×784 floats: 0.49 GB of weights; Adam adds a gradient and two moments (1.47 GB more).
+        Assert.IsGreaterThan(1.4e9, adam - closed, $"{adamText} / {closedText}");
+        StringAssert.Contains(adamText, "with Adam state");
+        Assert.DoesNotContain("Adam", closedText);
+    }
+
+    [TestMethod]
     public void Validate_LeastSquaresConvolutional_RefusedNamingTheMode()
     {
         var options = new ProbeOptions { Architecture = "cnn", Channels = 4, SigmaW2 = 1, SigmaB2 = 2e-5, Depth = 3, Mode = ProbeMode.LeastSquares };

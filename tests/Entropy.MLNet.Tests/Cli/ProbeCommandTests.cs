@@ -72,6 +72,10 @@ public sealed class ProbeCommandTests
         var (both, _, bothErr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--adaptive"]);
         Assert.AreEqual(1, both);
         StringAssert.Contains(bothErr, "--adaptive and --least-squares exclude each other");
+        var (text, textOut, textErr) = await CliRunner.RunAsync([.. Small, "--least-squares"]);
+        Assert.AreEqual(0, text, textErr);
+        StringAssert.Contains(textOut, "(decoders in closed form)");
+        Assert.DoesNotContain("epoch(s)", textOut);
         using var dir = new Entropy.MLNet.Tests.Sweep.TempDirectory();
         var (snap, _, snapErr) = await CliRunner.RunAsync([.. Small, "--least-squares", "--snapshots", "64", "--out", dir.Sub("s")]);
         Assert.AreEqual(1, snap);

@@ -93,7 +93,8 @@ internal sealed class MlpArchitecture : Architecture
             values += n;
         }
         network *= sizeof(float);
-        decoders *= 4 * sizeof(float);
+        // Trained decoders carry a gradient and two Adam moments beside their weights; closed-form ones only the weights.
+        decoders *= (workload.ClosedForm ? 1 : 4) * sizeof(float);
         double batch = Math.Max(1, Math.Min(workload.BatchSize, workload.TrainCount));
         double chunkBatches = Math.Max(1, Math.Floor(Math.Min(DecoderTrainer.ChunkRows / batch, DecoderTrainer.ChunkBytes / (sizeof(float) * values * batch))));
         double rows = chunkBatches * batch;
@@ -107,7 +108,7 @@ internal sealed class MlpArchitecture : Architecture
             + (workload.ReconstructionImages * (layers + 1.0) * sizes[0] * sizeof(float) * 2);
         double work = Math.Max(training, evaluation);
         string breakdown = string.Create(CultureInfo.InvariantCulture,
-            $"network {MemoryBudget.Format(network)}, decoders with Adam state {MemoryBudget.Format(decoders)}, working set {MemoryBudget.Format(work)}");
+            $"network {MemoryBudget.Format(network)}, decoders{(workload.ClosedForm ? string.Empty : " with Adam state")} {MemoryBudget.Format(decoders)}, working set {MemoryBudget.Format(work)}");
         return (network + decoders + work, breakdown);
     }
 
