@@ -289,7 +289,7 @@ internal static class ProbeCommand
             : string.Create(ci, $"{r.Layers} linear layers, width {r.Width}, {r.Activation}");
         w.WriteLine(string.Create(ci, $"Reconstruction-entropy probe: {r.Dataset} ({r.Source}), σ_w² = {r.SigmaW2}, σ_b² = {r.SigmaB2}, depth {r.Depth} ({network})"));
         // Least-squares decoders have no epochs or batches: say how many images they were fitted on instead.
-        string budget = r.Mode == "least-squares"
+        string budget = r.Mode == ProbeMode.LeastSquares.ToName()
             ? string.Create(ci, $"{r.TrainImagesUsed} of {r.TrainSamples} training images (decoders in closed form)")
             : string.Create(ci, $"{r.TrainSamples} training images, {r.Epochs} epoch(s), batch {r.BatchSize}");
         w.WriteLine(string.Create(ci, $"{budget}, {r.EntropySamples} test images, seed {r.Seed}, {r.Threads} thread(s) on {r.Device}: trained in {r.TrainSeconds:F1} s, evaluated in {r.EvaluateSeconds:F1} s"));
@@ -297,7 +297,7 @@ internal static class ProbeCommand
         {
             string depthNote = r.MeasuredLayers is { } m ? string.Create(ci, $"decoders 1..{m} (the curve saturated; deeper layers not measured)") : "every decoder";
             string imagesNote = r.TrainImagesUsed is not { } n ? "every image"
-                : mode == "least-squares" ? string.Create(ci, $"decoders fitted in closed form on {n} images")
+                : mode == ProbeMode.LeastSquares.ToName() ? string.Create(ci, $"decoders fitted in closed form on {n} images")
                 : string.Create(ci, $"{n} images per decoder before their losses converged");
             w.WriteLine(string.Create(ci, $"mode: {mode}: {depthNote}, {imagesNote} (without the flag: the authors' full epoch)"));
         }

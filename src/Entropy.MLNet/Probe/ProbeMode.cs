@@ -32,4 +32,11 @@ internal static class ProbeModeNames
         ProbeMode.LeastSquares => "least-squares",
         _ => null,
     };
+
+    /// <summary>The mode named <paramref name="name"/> (<see cref="ToName"/>'s names; null or "faithful" for the default); null for an unknown name.</summary>
+    public static ProbeMode? Parse(string? name) => name switch
+    {
+        null or "faithful" => ProbeMode.Faithful,
+        _ => Enum.GetValues<ProbeMode>().Where(m => m.ToName() == name).Select(m => (ProbeMode?)m).FirstOrDefault(),
+    };
 }

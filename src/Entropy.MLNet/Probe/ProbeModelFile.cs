@@ -121,13 +121,8 @@ internal static class ProbeModelFile
             ReconstructionImages = descriptor.ReconstructionImages,
             CutoffTolerance = descriptor.CutoffTolerance,
             ExcludedLastLayers = descriptor.ExcludedLastLayers,
-            Mode = descriptor.Mode switch
-            {
-                null => ProbeMode.Faithful,
-                "adaptive" => ProbeMode.Adaptive,
-                "least-squares" => ProbeMode.LeastSquares,
-                string other => throw new InvalidDataException($"The probe model's descriptor names an unknown mode '{other}'."),
-            },
+            Mode = ProbeModeNames.Parse(descriptor.Mode)
+                ?? throw new InvalidDataException($"The probe model's descriptor names an unknown mode '{descriptor.Mode}'."),
             Device = device,
         };
         NetworkDescription description = options.ToNetworkDescription();

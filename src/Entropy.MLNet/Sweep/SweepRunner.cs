@@ -172,12 +172,8 @@ public static class SweepRunner
         EntropySamples = settings.EntropySamples,
         ReconstructionImages = Math.Min(options.PictureImages, settings.EntropySamples),
         CutoffTolerance = settings.CutoffTolerance,
-        Mode = settings.Mode switch
-        {
-            SweepSettings.AdaptiveMode => ProbeMode.Adaptive,
-            SweepSettings.LeastSquaresMode => ProbeMode.LeastSquares,
-            _ => ProbeMode.Faithful,
-        },
+        // settings.Mode is one of the modes' names (SweepSettings.Validate).
+        Mode = ProbeModeNames.Parse(settings.Mode) ?? ProbeMode.Faithful,
         Device = options.Device,
         Threads = options.Threads,
     };

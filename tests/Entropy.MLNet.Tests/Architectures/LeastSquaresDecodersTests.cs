@@ -168,6 +168,19 @@ public sealed class LeastSquaresDecodersTests
     }
 
     [TestMethod]
+    public void ModeNames_RoundTrip_AndMatchTheSweepSettingsNames()
+    {
+        foreach (ProbeMode mode in Enum.GetValues<ProbeMode>())
+        {
+            Assert.AreEqual(mode, ProbeModeNames.Parse(mode.ToName()));
+        }
+        Assert.AreEqual(ProbeMode.Faithful, ProbeModeNames.Parse(Entropy.MLNet.Sweep.SweepSettings.FaithfulMode));
+        Assert.AreEqual(ProbeMode.Adaptive, ProbeModeNames.Parse(Entropy.MLNet.Sweep.SweepSettings.AdaptiveMode));
+        Assert.AreEqual(ProbeMode.LeastSquares, ProbeModeNames.Parse(Entropy.MLNet.Sweep.SweepSettings.LeastSquaresMode));
+        Assert.IsNull(ProbeModeNames.Parse("adam"));
+    }
+
+    [TestMethod]
     public void MeasuredDepth_CoversEveryLayerTheLeastSquaresCalibrationReads()
     {
         // The deepest collapse that can still lower the prediction below its saturation depth S, and the MSE's last layer.
